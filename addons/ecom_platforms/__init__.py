@@ -1,0 +1,1 @@
+# This file is part of ecom suite. Classes are registered in tryton.cfg.
