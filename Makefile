@@ -1,0 +1,11 @@
+# ecom suite: the two commands a new user needs.
+.PHONY: demo test setup bench
+
+demo:            ## set up, load the demo once, serve http://127.0.0.1:8000
+	scripts/demo.sh
+
+test:            ## set up, run every test on SQLite, PostgreSQL and Chromium
+	scripts/test.sh
+
+setup:           ## only install (virtualenv, modules, web client)
+	scripts/setup.sh

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Main job: set up, create and fill the demo database once, then serve the
+# web client on http://127.0.0.1:8000.  RESET=1 starts from a new database.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+
+DB=${DB:-ecom}
+ADMIN_PASSWORD=${ADMIN_PASSWORD:-admin}
+MODULES="ecom_order_center ecom_platforms ecom_warehouse ecom_finance ecom_iot"
+export TRYTOND_CONFIG=$PWD/config/trytond.conf
+export TRYTOND_DATABASE__PATH=$PWD/var/db
+export TRYTOND_WEB__ROOT=$PWD/webclient/node_modules/tryton-sao
+mkdir -p var/db var/log
+
+if [ "${RESET:-0}" = 1 ]; then
+    rm -f "var/db/$DB.sqlite"
+fi
+if [ ! -f "var/db/$DB.sqlite" ]; then
+    echo "==> Creating database $DB (a few minutes, once)"
+    touch "var/db/$DB.sqlite"
+    passfile=$(mktemp)
+    trap 'rm -f "$passfile"' EXIT
+    printf '%s\n' "$ADMIN_PASSWORD" > "$passfile"
+    if ! (TRYTONPASSFILE=$passfile .venv/bin/trytond-admin -d "$DB" --all \
+                --email admin@example.com \
+            && .venv/bin/trytond-admin -d "$DB" -u $MODULES \
+                --activate-dependencies -l zh_CN \
+            && .venv/bin/python -m trytond.modules.ecom_order_center.demo \
+                -c "$TRYTOND_CONFIG" -d "$DB"); then
+        rm -f "var/db/$DB.sqlite"
+        echo "Creating the demo database failed; nothing was kept." >&2
+        exit 1
+    fi
+else
+    # Modules may have changed since the database was made.
+    .venv/bin/trytond-admin -d "$DB" -u $MODULES >/dev/null
+fi
+
+cat <<EOT
+
+  ecom suite is running: http://127.0.0.1:8000/
+  database: $DB    login: admin    password: $ADMIN_PASSWORD
+  (Ctrl-C stops it; RESET=1 make demo starts from a new database)
+
+EOT
+exec .venv/bin/trytond
