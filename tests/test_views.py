@@ -1,0 +1,40 @@
+"""Checks on the suite's screens that Tryton's ModuleTestCase does not make.
+"""
+import unittest
+
+from lxml import etree
+
+from trytond.pool import Pool
+from trytond.tests.test_tryton import activate_module, with_transaction
+
+MODULES = ['ecom_order_center', 'ecom_platforms', 'ecom_warehouse',
+    'ecom_finance', 'ecom_iot']
+
+
+class ScreensTestCase(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        activate_module(MODULES)
+
+    @with_transaction()
+    def test_list_columns_have_a_web_client_widget(self):
+        "Every list column can be drawn by sao (it has no datetime column)"
+        pool = Pool()
+        View = pool.get('ir.ui.view')
+        views = View.search([
+                ('module', 'in', MODULES),
+                ('type', '=', 'tree'),
+                ])
+        self.assertTrue(views)
+        for view in views:
+            Model = pool.get(view.model)
+            arch = etree.fromstring(
+                Model.fields_view_get(view.id)['arch'])
+            for field in arch.iter('field'):
+                with self.subTest(view=view.rec_name,
+                        field=field.get('name')):
+                    type_ = Model._fields[field.get('name')]._type
+                    self.assertFalse(
+                        type_ == 'datetime' and not field.get('widget'),
+                        "datetime list columns need widget date or time")
