@@ -16,8 +16,13 @@ export TRYTOND_DATABASE__PATH=$DATA_DIR
 export TRYTOND_WEB__LISTEN=127.0.0.1:$PORT
 export TRYTOND_WEB__ROOT=$PWD/webclient/node_modules/tryton-sao
 
+# What the modules are made of: the database is updated when it changes.
+modules_hash=$(find addons -type f -not -path '*/__pycache__/*' -print0 \
+    | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+stamp=$DATA_DIR/$DB.modules
+
 if [ "${RESET:-0}" = 1 ]; then
-    rm -f "$DATA_DIR/$DB.sqlite"
+    rm -f "$DATA_DIR/$DB.sqlite" "$stamp"
 fi
 if [ ! -f "$DATA_DIR/$DB.sqlite" ]; then
     echo "==> Creating database $DB (a few minutes, once)"
@@ -35,9 +40,11 @@ if [ ! -f "$DATA_DIR/$DB.sqlite" ]; then
         echo "Creating the demo database failed; nothing was kept." >&2
         exit 1
     fi
-else
-    # Modules may have changed since the database was made.
-    .venv/bin/trytond-admin -d "$DB" -u $MODULES >/dev/null
+    echo "$modules_hash" > "$stamp"
+elif [ "$(cat "$stamp" 2>/dev/null)" != "$modules_hash" ]; then
+    echo "==> Updating the modules of database $DB"
+    .venv/bin/trytond-admin -d "$DB" -u $MODULES --activate-dependencies
+    echo "$modules_hash" > "$stamp"
 fi
 
 cat <<EOT
