@@ -1,0 +1,219 @@
+"""The one interface every platform client offers, and what they share:
+HTTP with retries, errors, time zones and the normalized order shape."""
+import json
+import time
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal, InvalidOperation
+
+import requests
+
+CST = timezone(timedelta(hours=8))
+
+
+class PlatformError(Exception):
+    "The platform answered with an error"
+
+    def __init__(self, code, message, sub_code=None):
+        super().__init__('%s: %s%s' % (code, message,
+                ' (%s)' % sub_code if sub_code else ''))
+        self.code = code
+        self.message = message
+        self.sub_code = sub_code
+
+
+class SessionExpired(PlatformError):
+    "The seller's authorisation is no longer valid"
+
+
+class Retryable(PlatformError):
+    "A call limit, a server error or a garbled answer: try again later"
+
+    def __init__(self, code, message, sub_code=None, retry_after=None):
+        super().__init__(code, message, sub_code)
+        self.retry_after = retry_after
+
+
+class MalformedOrder(ValueError):
+    "An order payload that cannot be normalized"
+
+
+class Client:
+    """Speak one platform's API for one shop.
+
+    Subclasses implement the ``_`` methods; the public methods return
+    normalized orders (see ``normalize``)."""
+    platform = None
+    # longest modification window one query may cover
+    window = timedelta(days=1)
+    page_size = 100
+    # whether line refund states come from refunds() rather than the order
+    line_refunds = False
+
+    def __init__(self, endpoint, app_key, app_secret, session_key,
+            retries=5, backoff=1.0, max_backoff=30, timeout=30):
+        self.endpoint = (endpoint or '').rstrip('/')
+        self.app_key = app_key
+        self.app_secret = app_secret
+        self.session_key = session_key
+        self.retries = retries
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.timeout = timeout
+        self.http = requests.Session()
+        self.calls = 0
+
+    # interface
+    def orders_changed(self, start, end):
+        """Yield the orders modified in [start, end] (naive UTC), normalized;
+        an order that cannot be normalized comes as a dict with ``error``."""
+        for window_start, window_end in self.windows(start, end):
+            for payload in self._orders_changed(window_start, window_end):
+                yield self.safe_normalize(payload)
+
+    def orders_with_refunds(self, start, end):
+        "orders_changed, with line refund states completed from refunds()"
+        orders = list(self.orders_changed(start, end))
+        if self.line_refunds:
+            states = {(o, li): s for o, li, s in self.refunds(start, end)}
+            for order in orders:
+                for line in order.get('lines', []):
+                    key = (order['platform_order_id'],
+                        line['platform_line_id'])
+                    if key in states:
+                        line['refund_status'] = states[key]
+        return orders
+
+    def order(self, platform_order_id):
+        return self.normalize(self._order(platform_order_id))
+
+    def refunds(self, start, end):
+        """Refund states of order lines changed in [start, end] as
+        (platform_order_id, platform_line_id, refund_status)"""
+        for order in self.orders_changed(start, end):
+            for line in order.get('lines', []):
+                if line['refund_status'] != 'none':
+                    yield (order['platform_order_id'],
+                        line['platform_line_id'], line['refund_status'])
+
+    def listings(self):
+        "Yield dicts with platform_item_id, platform_sku_id, outer_code, "
+        "title and quantity"
+        raise NotImplementedError
+
+    def confirm_shipment(self, platform_order_id, carrier_code,
+            tracking_number, lines=None):
+        raise NotImplementedError
+
+    def push_stock(self, listing, quantity):
+        "Set the platform stock of listing (platform_item_id/sku_id)"
+        raise NotImplementedError
+
+    def normalize(self, payload):
+        raise NotImplementedError
+
+    # helpers
+    def windows(self, start, end):
+        while start < end:
+            stop = min(start + self.window, end)
+            yield start, stop
+            start = stop
+
+    def safe_normalize(self, payload):
+        try:
+            return self.normalize(payload)
+        except (KeyError, TypeError, ValueError, InvalidOperation,
+                AttributeError) as error:
+            return {'platform_order_id': self.payload_id(payload),
+                'error': '%s: %s' % (error.__class__.__name__, error),
+                'raw': payload}
+
+    def payload_id(self, payload):
+        raise NotImplementedError
+
+    def call(self, send):
+        """Run send() (one HTTP exchange returning parsed JSON), retrying
+        call limits, server errors and garbled answers with backoff"""
+        attempt = 0
+        while True:
+            try:
+                self.calls += 1
+                return send()
+            except Retryable as error:
+                attempt += 1
+                if attempt > self.retries:
+                    raise
+                delay = min(self.backoff * 2 ** (attempt - 1),
+                    self.max_backoff)
+                if error.retry_after is not None:
+                    delay = min(max(delay, error.retry_after),
+                        self.max_backoff)
+                time.sleep(delay)
+
+    def http_json(self, response):
+        "Parse response, turning 5xx and bad JSON into retryable errors"
+        if response.status_code >= 500:
+            raise Retryable(response.status_code,
+                'HTTP %s' % response.status_code)
+        try:
+            return response.json()
+        except ValueError:
+            raise Retryable('malformed', 'Malformed JSON answer')
+
+    def post(self, url, **kwargs):
+        try:
+            return self.http.post(url, timeout=self.timeout, **kwargs)
+        except requests.ConnectionError as error:
+            raise Retryable('connection', str(error))
+
+    def get(self, url, **kwargs):
+        try:
+            return self.http.get(url, timeout=self.timeout, **kwargs)
+        except requests.ConnectionError as error:
+            raise Retryable('connection', str(error))
+
+
+def cst_text(value):
+    "Naive UTC datetime as China time text 'yyyy-MM-dd HH:mm:ss'"
+    return value.replace(tzinfo=timezone.utc).astimezone(CST).strftime(
+        '%Y-%m-%d %H:%M:%S')
+
+
+def from_cst(text):
+    "China time text to naive UTC datetime (None for empty)"
+    if not text:
+        return None
+    return datetime.strptime(text, '%Y-%m-%d %H:%M:%S').replace(
+        tzinfo=CST).astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def from_timestamp(value):
+    if not value:
+        return None
+    return datetime.fromtimestamp(int(value), timezone.utc).replace(
+        tzinfo=None)
+
+
+def timestamp(value):
+    return int(value.replace(tzinfo=timezone.utc).timestamp())
+
+
+def decimal(value, exp='0.01'):
+    if value in (None, ''):
+        return Decimal(0)
+    return Decimal(str(value)).quantize(Decimal(exp))
+
+
+def dumps(value):
+    return json.dumps(value, ensure_ascii=False, separators=(',', ':'),
+        sort_keys=True)
+
+
+def order_status(refund_states, status):
+    "Cancelled when every line was refunded, else status"
+    if refund_states and all(s == 'refunded' for s in refund_states):
+        return 'cancelled'
+    return status
+
+
+def utcnow():
+    return datetime.now(timezone.utc).replace(tzinfo=None)

@@ -1,0 +1,42 @@
+"Shared set-up for tests that talk to a simulator started in-process"
+import json
+import urllib.request
+from datetime import timedelta
+
+from trytond.modules.ecom_platforms.clients import client_class
+from trytond.modules.ecom_platforms.clients.base import utcnow
+from trytond.modules.ecom_platforms.simulator import (
+    Simulator, default_credentials)
+
+PLATFORM_SHOPS = {'taobao': 'TB01', 'tmall': 'TM01', 'jd': 'JD01',
+    'pdd': 'PDD01', 'douyin': 'DY01', 'shopify': 'SP01'}
+
+
+def start_simulator(path=None, seed=1):
+    return Simulator(path, rate=0, seed=seed).start('127.0.0.1', 0)
+
+
+def admin(simulator, action, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(simulator.url + '/_sim/' + action,
+        data=data, method='POST' if data is not None else 'GET',
+        headers={'Content-Type': 'application/json'})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def make_client(simulator, platform, **overrides):
+    credentials = default_credentials(PLATFORM_SHOPS[platform])
+    values = {
+        'endpoint': simulator.url, 'app_key': credentials['app_key'],
+        'app_secret': credentials['app_secret'],
+        'session_key': credentials['session'],
+        'retries': 3, 'backoff': 0.01, 'max_backoff': 0.05,
+        }
+    values.update(overrides)
+    return client_class(platform)(**values)
+
+
+def window(hours=3):
+    now = utcnow()
+    return now - timedelta(hours=hours), now + timedelta(minutes=5)
