@@ -17,6 +17,7 @@ from trytond.modules.account.tests.tools import (
 from trytond.modules.account_invoice.tests.tools import (
     set_fiscalyear_invoice_sequences)
 from trytond.modules.company.tests.tools import create_company, get_company
+from trytond.modules.ecom_order_center.subdivision import PROVINCES
 
 COMPANY_NAME = "杭州茶语电子商务有限公司"
 
@@ -84,6 +85,7 @@ def ean13(number):
 def setup_seller(config=None, today=None):
     "Create everything a seller has before the first order arrives"
     config = config or get_config()
+    setup_china(config)
     Currency = Model.get('currency.currency', config=config)
     cny = Currency.find([('code', '=', 'CNY')])
     if not cny:
@@ -111,6 +113,23 @@ def setup_seller(config=None, today=None):
     _setup_carriers(config)
     _receive_stock(products, warehouses, company, config)
     _setup_shops(company, warehouses, config)
+
+
+def setup_china(config):
+    "Create China and its provinces unless the countries were imported"
+    Country = Model.get('country.country', config=config)
+    Subdivision = Model.get('country.subdivision', config=config)
+    china = Country.find([('code', '=', 'CN')])
+    if china:
+        china, = china
+    else:
+        china = Country(name="中国", code='CN', code3='CHN',
+            code_numeric='156')
+        china.save()
+    existing = {s.code for s in Subdivision.find([('country', '=', china)])}
+    Subdivision.save([
+            Subdivision(country=china, code=code, name=name, type=type_)
+            for code, name, _, type_ in PROVINCES if code not in existing])
 
 
 def _setup_warehouses(config):
