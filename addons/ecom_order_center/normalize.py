@@ -1,0 +1,462 @@
+"""Normalized orders: the one shape every platform client produces.
+
+``ecom.order.upsert_normalized(shop, orders)`` takes a list of dicts::
+
+    {
+        'platform_order_id': str,           # required, unique per shop
+        'platform_status': str,             # the platform's own status
+        'status': 'unpaid' | 'paid' | 'shipped' | 'finished' | 'cancelled',
+        'modified': datetime,               # naive UTC, as every datetime
+        'buyer': str,
+        'receiver_name': str, 'receiver_phone': str,
+        'receiver_province': str,           # free text: 浙江, 浙江省, ...
+        'receiver_city': str, 'receiver_district': str,
+        'receiver_address': str,
+        'buyer_message': str, 'seller_memo': str, 'seller_flag': int,
+        'order_date': datetime, 'pay_date': datetime | None,
+        'total_amount': Decimal, 'shipping_amount': Decimal,
+        'carrier_code': str | None,         # carrier the buyer asked for
+        'lines': [{
+            'platform_line_id': str,        # required, unique per order
+            'platform_item_id': str, 'platform_sku_id': str,
+            'outer_code': str, 'title': str,
+            'quantity': int, 'unit_price': Decimal, 'amount': Decimal,
+            'refund_status': 'none' | 'requested' | 'refused' | 'refunded',
+            }],
+        'raw': dict,                        # the payload, kept on failure
+    }
+
+and returns one ``(platform_order_id, outcome, order_id, reason)`` per
+input, outcome being ``new``, ``updated``, ``unchanged`` or ``failed``.
+It is idempotent: the database's unique key on (shop, platform_order_id)
+decides what exists, so running the same batch again changes nothing.
+"""
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from trytond.i18n import gettext
+from trytond.model import ModelSQL, ModelView, Unique, fields
+from trytond.pool import Pool, PoolMeta
+from trytond.rpc import RPC
+from trytond.transaction import Transaction
+
+from .subdivision import province_to_subdivision
+
+STATUSES = {'unpaid', 'paid', 'shipped', 'finished', 'cancelled'}
+REFUND_STATUSES = {'none', 'requested', 'refused', 'refunded'}
+# Orders in these states have become sales: the platform no longer
+# rewrites them, a change becomes an exception for a person.
+POSTED_STATES = {'posted', 'shipped', 'done'}
+HEADER_FIELDS = [
+    'platform_status', 'buyer', 'receiver_name', 'receiver_phone',
+    'receiver_city', 'receiver_district', 'receiver_address',
+    'buyer_message', 'seller_memo', 'seller_flag', 'order_date', 'pay_date',
+    'total_amount', 'shipping_amount', 'carrier_code',
+    ]
+LINE_FIELDS = ['title', 'quantity', 'unit_price', 'amount']
+
+
+def refund_state(states):
+    "The order's refund state: the most pressing of its lines' states"
+    states = set(states)
+    for state in ['requested', 'refunded', 'refused']:
+        if state in states:
+            return state
+    return 'none'
+
+
+class InvalidOrder(ValueError):
+    "A normalized order that cannot be stored"
+
+
+def _text(values, key, required=False):
+    value = values.get(key)
+    if value is None or value == '':
+        if required:
+            raise InvalidOrder(gettext(
+                    'ecom_order_center.msg_normalized_missing', field=key))
+        return None
+    return str(value)
+
+
+def _decimal(values, key):
+    value = values.get(key)
+    if value is None:
+        return Decimal(0)
+    try:
+        return Decimal(str(value)).quantize(Decimal('0.01'))
+    except InvalidOperation:
+        raise InvalidOrder(gettext(
+                'ecom_order_center.msg_normalized_number',
+                field=key, value=value))
+
+
+def _datetime(values, key):
+    value = values.get(key)
+    if value is not None and not isinstance(value, dt.datetime):
+        raise InvalidOrder(gettext(
+                'ecom_order_center.msg_normalized_date',
+                field=key, value=value))
+    return value
+
+
+def check_order(values):
+    "Return the header and line values of a normalized order, or raise"
+    if not isinstance(values, dict):
+        raise InvalidOrder(gettext(
+                'ecom_order_center.msg_normalized_not_order'))
+    status = values.get('status')
+    if status not in STATUSES:
+        raise InvalidOrder(gettext(
+                'ecom_order_center.msg_normalized_choice',
+                field='status', value=status))
+    header = {
+        'platform_order_id': _text(values, 'platform_order_id', True),
+        'platform_status': _text(values, 'platform_status') or status,
+        'buyer': _text(values, 'buyer'),
+        'receiver_name': _text(values, 'receiver_name'),
+        'receiver_phone': _text(values, 'receiver_phone'),
+        'receiver_city': _text(values, 'receiver_city'),
+        'receiver_district': _text(values, 'receiver_district'),
+        'receiver_address': _text(values, 'receiver_address'),
+        'buyer_message': _text(values, 'buyer_message'),
+        'seller_memo': _text(values, 'seller_memo'),
+        'seller_flag': int(values.get('seller_flag') or 0),
+        'order_date': _datetime(values, 'order_date'),
+        'pay_date': _datetime(values, 'pay_date'),
+        'total_amount': _decimal(values, 'total_amount'),
+        'shipping_amount': _decimal(values, 'shipping_amount'),
+        'carrier_code': _text(values, 'carrier_code'),
+        }
+    lines = values.get('lines')
+    if not lines or not isinstance(lines, list):
+        raise InvalidOrder(gettext('ecom_order_center.msg_normalized_lines'))
+    checked = []
+    for line in lines:
+        if not isinstance(line, dict):
+            raise InvalidOrder(gettext(
+                    'ecom_order_center.msg_normalized_lines'))
+        refund = line.get('refund_status') or 'none'
+        if refund not in REFUND_STATUSES:
+            raise InvalidOrder(gettext(
+                    'ecom_order_center.msg_normalized_choice',
+                    field='refund_status', value=refund))
+        try:
+            quantity = float(line.get('quantity'))
+        except (TypeError, ValueError):
+            raise InvalidOrder(gettext(
+                    'ecom_order_center.msg_normalized_number',
+                    field='quantity', value=line.get('quantity')))
+        if quantity <= 0:
+            raise InvalidOrder(gettext(
+                    'ecom_order_center.msg_normalized_number',
+                    field='quantity', value=line.get('quantity')))
+        checked.append({
+                'platform_line_id': _text(line, 'platform_line_id', True),
+                'platform_item_id': _text(line, 'platform_item_id', True),
+                'platform_sku_id': _text(line, 'platform_sku_id') or '',
+                'outer_code': _text(line, 'outer_code'),
+                'title': _text(line, 'title'),
+                'quantity': quantity,
+                'unit_price': _decimal(line, 'unit_price'),
+                'amount': _decimal(line, 'amount'),
+                'refund_state': refund,
+                })
+    ids = [l['platform_line_id'] for l in checked]
+    if len(set(ids)) != len(ids):
+        raise InvalidOrder(gettext(
+                'ecom_order_center.msg_normalized_duplicate_line'))
+    return header, province_to_subdivision(
+        values.get('receiver_province')), status, checked
+
+
+class SkuAlias(ModelSQL, ModelView):
+    "SKU Alias"
+    __name__ = 'ecom.sku_alias'
+
+    outer_code = fields.Char("Outer Code", required=True,
+        help="A code sellers type on the platforms for this product.")
+    product = fields.Many2One('product.product', "Product", required=True,
+        ondelete='CASCADE')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('outer_code_unique', Unique(t, t.outer_code),
+                'ecom_order_center.msg_sku_alias_unique'),
+            ]
+
+
+class Listing(metaclass=PoolMeta):
+    __name__ = 'ecom.listing'
+
+    @classmethod
+    def find_products(cls, codes):
+        """Return product per outer code: SKU alias, then product code,
+        then barcode"""
+        pool = Pool()
+        Alias = pool.get('ecom.sku_alias')
+        Product = pool.get('product.product')
+        Identifier = pool.get('product.identifier')
+        codes = {c for c in codes if c}
+        found = {a.outer_code: a.product for a in Alias.search(
+                [('outer_code', 'in', list(codes))])}
+        codes -= set(found)
+        if codes:
+            found.update((p.code, p) for p in Product.search(
+                    [('code', 'in', list(codes))]))
+            codes -= set(found)
+        if codes:
+            found.update((i.code, i.product) for i in Identifier.search(
+                    [('code', 'in', list(codes))]))
+        return found
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        listings = sum(args[0:None:2], [])
+        if any(l.product for l in listings):
+            Order = Pool().get('ecom.order')
+            Order.release_mapped(listings)
+
+
+class Order(metaclass=PoolMeta):
+    __name__ = 'ecom.order'
+
+    platform_modified = fields.DateTime("Platform Modified", readonly=True,
+        help="When the platform last changed the order.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__rpc__['upsert_normalized'] = RPC(readonly=False)
+
+    @classmethod
+    def upsert_normalized(cls, shop, normalized_orders):
+        pool = Pool()
+        Line = pool.get('ecom.order.line')
+        shop = pool.get('ecom.shop')(int(shop))
+        results, checked = [], {}
+        for values in normalized_orders:
+            try:
+                header, subdivision, status, lines = check_order(values)
+            except InvalidOrder as exception:
+                order_id = (values.get('platform_order_id')
+                    if isinstance(values, dict) else None)
+                results.append((order_id, 'failed', None, str(exception)))
+                continue
+            header['receiver_subdivision'] = (
+                subdivision.id if subdivision else None)
+            header['platform_modified'] = values.get('modified')
+            key = header['platform_order_id']
+            if key in checked:
+                # The later version of the same order in one batch wins.
+                results[checked[key][0]] = None
+            checked[key] = (len(results), header, status, lines)
+            results.append((key, None, None, None))
+
+        listings = cls._listings_for(shop, [
+                l for _, _, _, lines in checked.values() for l in lines])
+        existing = {o.platform_order_id: o for o in cls.search([
+                    ('shop', '=', shop.id),
+                    ('platform_order_id', 'in', list(checked)),
+                    ])}
+        if existing:
+            cls.lock(list(existing.values()))
+
+        to_create, changed, changed_lines, outcomes = [], [], [], {}
+        for key, (index, header, status, lines) in checked.items():
+            order = existing.get(key)
+            if order is None:
+                to_create.append(cls._new_order_values(
+                        shop, header, status, lines, listings))
+                continue
+            outcome, order_lines = order._update_from_platform(
+                header, status, lines, listings)
+            outcomes[key] = (outcome, order.id)
+            if outcome == 'updated':
+                changed.append(order)
+                changed_lines.extend(order_lines)
+        created = cls.create(to_create) if to_create else []
+        for order in created:
+            outcomes[order.platform_order_id] = ('new', order.id)
+        Line.save(changed_lines)
+        cls.save(changed)
+        cls.check_orders(created + [o for o in changed
+                if o.state in {'draft', 'exception'}])
+
+        final = []
+        for result in results:
+            if result is None:
+                continue
+            key, outcome, order_id, reason = result
+            if outcome is None:
+                outcome, order_id = outcomes[key]
+            final.append((key, outcome, order_id, reason))
+        return final
+
+    @classmethod
+    def _listings_for(cls, shop, lines):
+        "Return listing per (item, sku), creating the unknown ones"
+        pool = Pool()
+        Listing = pool.get('ecom.listing')
+        keys = {(l['platform_item_id'], l['platform_sku_id']): l
+            for l in lines}
+        listings = {(l.platform_item_id, l.platform_sku_id): l
+            for l in Listing.search([
+                    ('shop', '=', shop.id),
+                    ('platform_item_id', 'in',
+                        list({k[0] for k in keys})),
+                    ])}
+        missing = [k for k in keys if k not in listings]
+        if missing:
+            products = Listing.find_products(
+                keys[k]['outer_code'] for k in missing)
+            new = Listing.create([{
+                        'shop': shop.id,
+                        'platform_item_id': item,
+                        'platform_sku_id': sku,
+                        'outer_code': keys[(item, sku)]['outer_code'],
+                        'title': keys[(item, sku)]['title'],
+                        'product': getattr(products.get(
+                                keys[(item, sku)]['outer_code']), 'id', None),
+                        } for item, sku in missing])
+            listings.update(
+                ((l.platform_item_id, l.platform_sku_id), l) for l in new)
+        return listings
+
+    @classmethod
+    def _line_values(cls, line, listings):
+        listing = listings[line['platform_item_id'], line['platform_sku_id']]
+        values = {k: line[k] for k in LINE_FIELDS}
+        values.update({
+                'platform_line_id': line['platform_line_id'],
+                'listing': listing.id,
+                'product': listing.product.id if listing.product else None,
+                'refund_state': line['refund_state'],
+                })
+        return values
+
+    @classmethod
+    def _new_order_values(cls, shop, header, status, lines, listings):
+        values = dict(header)
+        values.update({
+                'shop': shop.id,
+                'currency': shop.company.currency.id,
+                'refund_state': refund_state(
+                    l['refund_state'] for l in lines),
+                'state': 'cancelled' if status == 'cancelled' else 'draft',
+                'lines': [('create', [
+                            cls._line_values(l, listings) for l in lines])],
+                })
+        return values
+
+    def _update_from_platform(self, header, status, lines, listings):
+        "Apply what the platform says now; return the outcome"
+        pool = Pool()
+        Line = pool.get('ecom.order.line')
+        posted = self.state in POSTED_STATES
+        changes = []
+        for name, value in header.items():
+            old = getattr(self, name)
+            if hasattr(old, 'id'):
+                old = old.id
+            if old != value:
+                changes.append(name)
+                if not posted or name in {
+                        'platform_status', 'platform_modified',
+                        'seller_memo', 'seller_flag'}:
+                    setattr(self, name, value)
+        by_id = {l.platform_line_id: l for l in self.lines}
+        order_lines = list(self.lines)
+        for values in lines:
+            line = by_id.get(values['platform_line_id'])
+            if line is None:
+                changes.append('lines')
+                if not posted:
+                    order_lines.append(Line(order=self, **self._line_values(
+                                values, listings)))
+                continue
+            for name in LINE_FIELDS + ['refund_state']:
+                if getattr(line, name) != values[name]:
+                    changes.append('lines')
+                    if not posted or name == 'refund_state':
+                        setattr(line, name, values[name])
+        if status == 'cancelled' and self.state != 'cancelled':
+            changes.append('status')
+            if not posted:
+                self.state = 'cancelled'
+        self.refund_state = refund_state(
+            l.refund_state for l in order_lines)
+        changes = [c for c in changes if c != 'platform_modified']
+        if not changes:
+            return 'unchanged', []
+        if posted:
+            important = set(changes) - {
+                'platform_status', 'seller_memo', 'seller_flag'}
+            if important:
+                self._add_exception(gettext(
+                        'ecom_order_center.msg_changed_after_posting',
+                        fields=', '.join(sorted(important))))
+        return 'updated', order_lines
+
+    def _add_exception(self, reason):
+        reasons = (self.exceptions or '').splitlines()
+        if reason not in reasons:
+            self.exceptions = '\n'.join(reasons + [reason])
+
+    @classmethod
+    def check_orders(cls, orders):
+        """Map lines to products and flag what stops an order from going on
+
+        Orders that can go on are in draft, the others in exception with
+        the reasons listed."""
+        pool = Pool()
+        Decision = pool.get('ecom.order.decision')
+        now = dt.datetime.now()
+        decisions = []
+        for order in orders:
+            if order.state not in {'draft', 'exception'}:
+                continue
+            reasons = []
+            for line in order.lines:
+                if line.listing and line.listing.product != line.product:
+                    line.product = line.listing.product
+                if not line.product and not line.gift:
+                    reasons.append(gettext(
+                            'ecom_order_center.msg_unmapped_listing',
+                            listing=(line.listing.rec_name
+                                if line.listing else line.title or ''),
+                            item=(line.listing.platform_item_id
+                                if line.listing else ''),
+                            sku=(line.listing.platform_sku_id
+                                if line.listing else '')))
+            state = 'exception' if reasons else 'draft'
+            exceptions = '\n'.join(reasons) or None
+            if (state, exceptions) != (order.state, order.exceptions):
+                decisions.append(Decision(order=order, date=now,
+                        rule=gettext('ecom_order_center.msg_rule_mapping'),
+                        values=', '.join(
+                            l.listing.outer_code or '' for l in order.lines
+                            if l.listing),
+                        outcome=exceptions or gettext(
+                            'ecom_order_center.msg_outcome_mapped')))
+            order.state, order.exceptions = state, exceptions
+        pool.get('ecom.order.line').save(
+            [l for o in orders for l in o.lines])
+        cls.save(orders)
+        Decision.save(decisions)
+
+    @classmethod
+    def release_mapped(cls, listings):
+        "Check again the orders that waited on these listings"
+        orders = cls.search([
+                ('state', '=', 'exception'),
+                ('lines.listing', 'in', [l.id for l in listings]),
+                ])
+        if orders:
+            cls.lock(orders)
+            with Transaction().set_context(_check_access=False):
+                cls.check_orders(orders)

@@ -1,0 +1,169 @@
+"""Orders arrive from the platforms as normalized orders and are stored once,
+kept up to date, and mapped to products."""
+import datetime as dt
+import unittest
+from decimal import Decimal
+
+from proteus import Model
+
+from trytond.modules.ecom_order_center.tests.tools import (
+    get_seller, setup_seller)
+from trytond.tests.test_tryton import drop_db
+from trytond.tests.tools import activate_modules
+
+
+def normalized(order_id, *lines, **values):
+    order = {
+        'platform_order_id': order_id,
+        'platform_status': 'WAIT_SELLER_SEND_GOODS',
+        'status': 'paid',
+        'modified': dt.datetime(2026, 11, 11, 0, 5),
+        'buyer': 'tea_lover_88',
+        'receiver_name': '王小明',
+        'receiver_phone': '13800138000',
+        'receiver_province': '浙江',
+        'receiver_city': '杭州市',
+        'receiver_district': '西湖区',
+        'receiver_address': '文三路 398 号',
+        'buyer_message': '',
+        'seller_memo': '',
+        'seller_flag': 0,
+        'order_date': dt.datetime(2026, 11, 11, 0, 1),
+        'pay_date': dt.datetime(2026, 11, 11, 0, 2),
+        'total_amount': Decimal('168.00'),
+        'shipping_amount': Decimal('0.00'),
+        'carrier_code': None,
+        'lines': list(lines) or [line('1', 'TEA-LJ-250')],
+        'raw': {},
+        }
+    order.update(values)
+    return order
+
+
+def line(line_id, outer_code, quantity=1, price='168.00', item=None,
+        refund='none'):
+    return {
+        'platform_line_id': line_id,
+        'platform_item_id': item or 'item-' + outer_code,
+        'platform_sku_id': 'sku-' + outer_code,
+        'outer_code': outer_code,
+        'title': outer_code,
+        'quantity': quantity,
+        'unit_price': Decimal(price),
+        'amount': Decimal(price) * (
+            quantity if isinstance(quantity, int) else 1),
+        'refund_status': refund,
+        }
+
+
+class NormalizedOrderTestCase(unittest.TestCase):
+
+    def setUp(self):
+        self.config = activate_modules(['ecom_order_center'], setup_seller)
+        self.seller = get_seller(self.config)
+        self.shop = self.seller.shops['TB01']
+        self.Order = Model.get('ecom.order')
+
+    def tearDown(self):
+        drop_db()
+
+    def upsert(self, *orders):
+        return self.Order.upsert_normalized(
+            self.shop.id, list(orders), self.config.context)
+
+    def test_same_batch_twice_stores_orders_once(self):
+        "Downloading the same orders again adds and changes nothing"
+        batch = [normalized('T1001'), normalized('T1002',
+                line('1', 'KIT-LJ-GIFT', price='338.00'),
+                line('2', 'CUP-CR-150', quantity=2, price='39.00'))]
+        first = self.upsert(*batch)
+        self.assertEqual([r[1] for r in first], ['new', 'new'])
+        second = self.upsert(*batch)
+        self.assertEqual([r[1] for r in second], ['unchanged', 'unchanged'])
+        orders = self.Order.find([('shop', '=', self.shop.id)])
+        self.assertEqual(len(orders), 2)
+        order, = self.Order.find([('platform_order_id', '=', 'T1002')])
+        self.assertEqual(order.state, 'draft')
+        self.assertEqual(
+            {l.product.code for l in order.lines},
+            {'KIT-LJ-GIFT', 'CUP-CR-150'})
+        self.assertEqual(order.receiver_subdivision.code, 'CN-ZJ')
+        self.assertEqual(order.total_amount, Decimal('168.00'))
+
+    def test_memo_edit_and_refund_update_the_order(self):
+        "A memo edited and a refund asked on the platform reach the order"
+        self.upsert(normalized('T2001'))
+        result, = self.upsert(normalized('T2001', line(
+                    '1', 'TEA-LJ-250', refund='requested'),
+                seller_memo='送礼，不要放发票'))
+        self.assertEqual(result[1], 'updated')
+        order, = self.Order.find([('platform_order_id', '=', 'T2001')])
+        self.assertEqual(order.seller_memo, '送礼，不要放发票')
+        self.assertEqual(order.refund_state, 'requested')
+        self.assertEqual(order.lines[0].refund_state, 'requested')
+        self.assertEqual(len(order.lines), 1)
+
+    def test_unmapped_listing_waits_until_mapped(self):
+        "An unknown SKU puts the order in exception until it is mapped"
+        self.upsert(normalized('T3001', line('1', 'NO-SUCH-CODE')),
+            normalized('T3002', line('1', 'NO-SUCH-CODE'),
+                line('2', 'TEA-BLC-100')))
+        orders = self.Order.find([('platform_order_id', 'in',
+                    ['T3001', 'T3002'])])
+        self.assertEqual({o.state for o in orders}, {'exception'})
+        for order in orders:
+            self.assertIn('NO-SUCH-CODE', order.exceptions)
+            self.assertTrue(order.decisions)
+
+        Listing = Model.get('ecom.listing')
+        listing, = Listing.find([('outer_code', '=', 'NO-SUCH-CODE')])
+        listing.product = self.seller.products['TEA-MLH-100']
+        listing.save()
+
+        for order in orders:
+            order.reload()
+            self.assertEqual(order.state, 'draft')
+            self.assertFalse(order.exceptions)
+            self.assertIn('TEA-MLH-100',
+                {l.product.code for l in order.lines})
+
+    def test_mapping_by_alias_and_barcode(self):
+        "Outer codes map through SKU aliases and barcodes too"
+        Alias = Model.get('ecom.sku_alias')
+        Alias(outer_code='LJ250-OLD',
+            product=self.seller.products['TEA-LJ-250']).save()
+        barcode = self.seller.products['POT-ZS-200'].identifiers[0].code
+        self.upsert(normalized('T4001', line('1', 'LJ250-OLD'),
+                line('2', barcode, price='388.00')))
+        order, = self.Order.find([('platform_order_id', '=', 'T4001')])
+        self.assertEqual(order.state, 'draft')
+        self.assertEqual([l.product.code for l in order.lines],
+            ['TEA-LJ-250', 'POT-ZS-200'])
+
+    def test_bad_order_is_reported_and_the_rest_stored(self):
+        "A malformed order fails with its reason; the batch goes on"
+        results = self.upsert(
+            normalized('T5001', status='lost'),
+            normalized('T5002', lines=[]),
+            {'status': 'paid'},
+            normalized('T5003', line('1', 'TEA-LJ-250', quantity='x')),
+            normalized('T5004'))
+        outcomes = [(r[1], r[3]) for r in results]
+        self.assertEqual([o for o, _ in outcomes],
+            ['failed', 'failed', 'failed', 'failed', 'new'])
+        self.assertIn('lost', outcomes[0][1])
+        self.assertIn('platform_order_id', outcomes[2][1])
+        self.assertIn('x', outcomes[3][1])
+        self.assertEqual(
+            [o.platform_order_id for o in self.Order.find(
+                    [('shop', '=', self.shop.id)])], ['T5004'])
+
+    def test_cancelled_on_platform_cancels_unposted_order(self):
+        "A trade closed on the platform cancels the waiting order"
+        self.upsert(normalized('T6001'))
+        result, = self.upsert(normalized('T6001', status='cancelled',
+                platform_status='TRADE_CLOSED'))
+        self.assertEqual(result[1], 'updated')
+        order, = self.Order.find([('platform_order_id', '=', 'T6001')])
+        self.assertEqual(order.state, 'cancelled')
+        self.assertEqual(order.platform_status, 'TRADE_CLOSED')
