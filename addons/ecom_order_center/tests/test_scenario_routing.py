@@ -1,8 +1,6 @@
 """A clerk routes orders: warehouse by rules or stock, carrier by selection
 and price, weight from products and kits, provinces as platforms write them.
 """
-import datetime as dt
-import itertools
 import unittest
 from decimal import Decimal
 
@@ -12,6 +10,8 @@ from proteus.config import get_config
 from trytond.model.modelview import AccessButtonError
 from trytond.modules.ecom_order_center.subdivision import (
     PROVINCES, province_code, province_to_subdivision)
+from trytond.modules.ecom_order_center.tests.rules_tools import (
+    create_order)
 from trytond.modules.ecom_order_center.tests.tools import (
     get_seller, setup_seller)
 from trytond.tests.test_tryton import drop_db
@@ -57,7 +57,6 @@ class RoutingScenarioTestCase(unittest.TestCase):
         self.provinces = {s.code: s for s in Subdivision.find(
                 [('code', 'like', 'CN-%')])}
         self._setup_carriers()
-        self.numbers = itertools.count(1)
 
     def tearDown(self):
         drop_db()
@@ -95,22 +94,8 @@ class RoutingScenarioTestCase(unittest.TestCase):
 
     def order(self, shop='TB01', province='CN-ZJ', city="杭州市",
             lines=(('TEA-LJ-250', 1),), **values):
-        Order = Model.get('ecom.order')
-        order = Order(shop=self.seller.shops[shop],
-            platform_order_id=f'R{next(self.numbers)}',
-            buyer="tea_lover", receiver_name="王芳",
-            receiver_phone="13800000000",
-            receiver_subdivision=self.provinces.get(province),
-            receiver_city=city, receiver_address="文三路 1 号",
-            order_date=dt.datetime(2026, 11, 11, 0, 5), **values)
-        for code, quantity in lines:
-            line = order.lines.new()
-            line.product = self.seller.products[code]
-            line.quantity = quantity
-            line.unit_price = line.product.template.list_price
-            line.amount = line.unit_price * quantity
-        order.save()
-        return order
+        return create_order(self.seller, shop=shop, lines=lines,
+            province=province, city=city, **values)
 
     def test_provinces_in_the_database(self):
         "The 34 provinces exist and platform names find them"
