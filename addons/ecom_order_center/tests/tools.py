@@ -110,7 +110,7 @@ def setup_seller(config=None, today=None):
     categories = _setup_categories(accounts, config)
     products = _setup_products(categories, config)
     _setup_kits(products, categories, config)
-    _setup_carriers(config)
+    _setup_carriers(categories, config)
     _receive_stock(products, warehouses, company, config)
     _setup_shops(company, warehouses, config)
 
@@ -206,14 +206,15 @@ def _setup_kits(products, categories, config):
         template.save()
 
 
-def _setup_carriers(config):
+def _setup_carriers(categories, config):
     Party = Model.get('party.party', config=config)
     Uom = Model.get('product.uom', config=config)
     Template = Model.get('product.template', config=config)
     Carrier = Model.get('carrier', config=config)
     unit, = Uom.find([('name', '=', 'Unit')])
     service = Template(name="快递服务费", code='SHIP', type='service',
-        default_uom=unit, salable=True, list_price=Decimal('10'))
+        default_uom=unit, salable=True, list_price=Decimal('10'),
+        account_category=categories['accounting'])
     service.save()
     for code, name in CARRIERS:
         party = Party(name=name, code=code)

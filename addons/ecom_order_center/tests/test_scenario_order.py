@@ -56,7 +56,8 @@ def line(line_id, outer_code, quantity=1, price='168.00', item=None,
         }
 
 
-class NormalizedOrderTestCase(unittest.TestCase):
+class OrderCenterCase(unittest.TestCase):
+    "A seller with shops, products and kits, receiving TB01's orders"
 
     def setUp(self):
         self.config = activate_modules(['ecom_order_center'], setup_seller)
@@ -70,6 +71,9 @@ class NormalizedOrderTestCase(unittest.TestCase):
     def upsert(self, *orders):
         return self.Order.upsert_normalized(
             self.shop.id, list(orders), self.config.context)
+
+
+class NormalizedOrderTestCase(OrderCenterCase):
 
     def test_same_batch_twice_stores_orders_once(self):
         "Downloading the same orders again adds and changes nothing"
@@ -167,3 +171,71 @@ class NormalizedOrderTestCase(unittest.TestCase):
         order, = self.Order.find([('platform_order_id', '=', 'T6001')])
         self.assertEqual(order.state, 'cancelled')
         self.assertEqual(order.platform_status, 'TRADE_CLOSED')
+
+
+class AuditPostTestCase(OrderCenterCase):
+    "Clerks audit orders and finance posts them as Tryton sales"
+
+    def test_audited_orders_become_confirmed_sales(self):
+        "A kit order and a plain order are audited twice and posted"
+        self.upsert(
+            normalized('T7001', line('1', 'KIT-LJ-GIFT', price='338.00'),
+                shipping_amount=Decimal('12.00'),
+                total_amount=Decimal('350.00')),
+            normalized('T7002', line('1', 'CUP-GL-300', quantity=2,
+                    price='59.00')))
+        orders = self.Order.find([('shop', '=', self.shop.id)])
+        for order in orders:
+            order.carrier = self.seller.carriers['ZTO']
+            order.save()
+        self.Order.click(orders, 'cs_audit')
+        self.assertEqual({o.state for o in orders}, {'cs_approved'})
+        self.Order.click(orders, 'finance_audit')
+        self.assertEqual({o.state for o in orders}, {'approved'})
+        self.Order.click(orders, 'post')
+
+        kit_order, = self.Order.find([('platform_order_id', '=', 'T7001')])
+        self.assertEqual(kit_order.state, 'posted')
+        sale, = kit_order.sales
+        self.assertEqual(sale.state, 'processing')
+        self.assertEqual(sale.reference, 'T7001')
+        self.assertEqual(sale.shipment_address.subdivision.code, 'CN-ZJ')
+        goods = [l for l in sale.lines if l.shipment_cost is None]
+        self.assertEqual([l.product.code for l in goods], ['KIT-LJ-GIFT'])
+        self.assertEqual(goods[0].unit_price, Decimal('338.0000'))
+        fee, = [l for l in sale.lines if l.shipment_cost is not None]
+        self.assertEqual(fee.amount, Decimal('12.00'))
+        shipment, = sale.shipments
+        self.assertEqual(
+            sorted((m.product.code, m.quantity)
+                for m in shipment.outgoing_moves),
+            [('BOX-GF-L', 1), ('BOX-GF-S', 1), ('TEA-LJ-500', 1)])
+        self.assertEqual(sale.total_amount, Decimal('350.00'))
+        self.assertEqual(kit_order.decisions[0].rule, 'Posting')
+
+    def test_refund_request_blocks_audit(self):
+        "An order whose buyer asked a refund is not audited, and says why"
+        self.upsert(normalized('T8001', line(
+                    '1', 'TEA-LJ-250', refund='requested')),
+            normalized('T8002'))
+        orders = self.Order.find([('shop', '=', self.shop.id)])
+        self.Order.click(orders, 'cs_audit')
+        states = {o.platform_order_id: o.state for o in orders}
+        self.assertEqual(states, {'T8001': 'draft', 'T8002': 'cs_approved'})
+        refunded, = [o for o in orders if o.platform_order_id == 'T8001']
+        self.assertIn('refund', refunded.decisions[0].outcome)
+
+    def test_undo_audit_and_second_clerk_does_nothing_twice(self):
+        "Auditing orders already audited by a colleague is refused"
+        self.upsert(normalized('T9001'))
+        order, = self.Order.find([('platform_order_id', '=', 'T9001')])
+        self.Order.click([order], 'cs_audit')
+        decisions = len(order.decisions)
+        # A second clerk's selection still shows the order as draft.
+        with self.assertRaisesRegex(Exception, 'T9001'):
+            self.Order.click([order], 'cs_audit')
+        order.reload()
+        self.assertEqual(order.state, 'cs_approved')
+        self.assertEqual(len(order.decisions), decisions)
+        self.Order.click([order], 'undo_audit')
+        self.assertEqual(order.state, 'draft')

@@ -1,0 +1,246 @@
+"""Audit and posting: approved orders become confirmed Tryton sales with
+their customer shipments."""
+import datetime as dt
+from decimal import Decimal
+
+from trytond.i18n import gettext
+from trytond.model import ModelView, Workflow, fields
+from trytond.model.exceptions import AccessError
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+from trytond.transaction import Transaction
+
+
+class Shop(metaclass=PoolMeta):
+    __name__ = 'ecom.shop'
+
+    customer = fields.Many2One('party.party', "Customer",
+        context={'company': Eval('company', -1)}, depends={'company'},
+        help="The party the shop's sales are made to; "
+        "each order keeps its own receiver as shipment address.")
+
+
+class Order(metaclass=PoolMeta):
+    __name__ = 'ecom.order'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._transitions |= {
+            ('draft', 'cs_approved'),
+            ('cs_approved', 'approved'),
+            ('cs_approved', 'draft'),
+            ('approved', 'draft'),
+            ('approved', 'posted'),
+            }
+        cls._buttons.update({
+                'cs_audit': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                'finance_audit': {
+                    'invisible': Eval('state') != 'cs_approved',
+                    'depends': ['state'],
+                    },
+                'undo_audit': {
+                    'invisible': ~Eval('state').in_(
+                        ['cs_approved', 'approved']),
+                    'depends': ['state'],
+                    },
+                'post': {
+                    'invisible': Eval('state') != 'approved',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def _lock_fresh(cls, orders, state):
+        """Lock the orders and return those still in state
+
+        Two clerks acting on overlapping selections wait for each other here
+        and the second one finds the orders already moved on."""
+        cls.lock(orders)
+        return [o for o in cls.browse([o.id for o in orders])
+            if o.state == state]
+
+    @classmethod
+    def _log_decision(cls, orders, rule, outcome):
+        pool = Pool()
+        Decision = pool.get('ecom.order.decision')
+        User = pool.get('res.user')
+        user = User(Transaction().user)
+        now = dt.datetime.now()
+        Decision.save([Decision(order=o, date=now, rule=rule,
+                    values=user.rec_name, outcome=outcome) for o in orders])
+
+    @classmethod
+    def _refused(cls, orders):
+        "Record why orders with a refund request stay; return the others"
+        refused, accepted = [], []
+        for order in orders:
+            if order.refund_state == 'requested':
+                refused.append(order)
+            else:
+                accepted.append(order)
+        if refused:
+            cls._log_decision(refused, gettext('ecom_order_center.msg_rule_audit'),
+                gettext('ecom_order_center.msg_audit_refund_requested'))
+        return accepted
+
+    @classmethod
+    @ModelView.button
+    def cs_audit(cls, orders):
+        "Customer-service audit: checked orders go to finance"
+        orders = cls._refused(cls._lock_fresh(orders, 'draft'))
+        cls._audit(orders, 'cs_approved',
+            gettext('ecom_order_center.msg_rule_cs_audit'))
+        return orders
+
+    @classmethod
+    @ModelView.button
+    def finance_audit(cls, orders):
+        "Finance audit: approved orders can be posted"
+        orders = cls._refused(cls._lock_fresh(orders, 'cs_approved'))
+        cls._audit(orders, 'approved',
+            gettext('ecom_order_center.msg_rule_finance_audit'))
+        return orders
+
+    @classmethod
+    @ModelView.button
+    def undo_audit(cls, orders):
+        "Back to draft (弃审) while the order is not posted"
+        orders = (cls._lock_fresh(orders, 'cs_approved')
+            + cls._lock_fresh(orders, 'approved'))
+        cls._audit(orders, 'draft',
+            gettext('ecom_order_center.msg_rule_undo_audit'))
+        return orders
+
+    @classmethod
+    def _audit(cls, orders, state, rule):
+        if not orders:
+            return
+        cls.write(orders, {'state': state})
+        cls._log_decision(orders, rule, gettext(
+                'ecom_order_center.msg_outcome_state', state=state))
+
+    @classmethod
+    @ModelView.button
+    def post(cls, orders):
+        "Make confirmed sales with their shipments of the approved orders"
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        orders = cls._lock_fresh(orders, 'approved')
+        if not orders:
+            return []
+        sales = [order._get_sale() for order in orders]
+        Sale.save(sales)
+        Sale.quote(sales)
+        Sale.confirm(sales)
+        Sale.process(sales)
+        cls.write(orders, {'state': 'posted'})
+        for order, sale in zip(orders, sales):
+            cls.write([order], {'sales': [('add', [sale.id])]})
+        cls._log_decision(orders, gettext('ecom_order_center.msg_rule_post'),
+            gettext('ecom_order_center.msg_outcome_posted'))
+        return orders
+
+    def _get_customer(self):
+        pool = Pool()
+        Party = pool.get('party.party')
+        Shop = pool.get('ecom.shop')
+        shop = self.shop
+        if not shop.customer:
+            Shop.lock([shop])
+            shop = Shop(shop.id)
+        if not shop.customer:
+            party = Party(name=shop.name)
+            party.save()
+            pool.get('party.address')(party=party, party_name=shop.name
+                ).save()
+            with Transaction().set_context(_check_access=False):
+                Shop.write([shop], {'customer': party.id})
+            return party
+        return shop.customer
+
+    def _get_shipment_address(self, party):
+        pool = Pool()
+        Address = pool.get('party.address')
+        address = Address(party=party,
+            party_name=' '.join(filter(None,
+                    [self.receiver_name, self.receiver_phone])),
+            street=self.receiver_address,
+            city=' '.join(filter(None,
+                    [self.receiver_city, self.receiver_district])),
+            subdivision=self.receiver_subdivision)
+        if self.receiver_subdivision:
+            address.country = self.receiver_subdivision.country
+        address.save()
+        return address
+
+    def _get_sale(self):
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        party = self._get_customer()
+        sale = Sale(company=self.shop.company, party=party,
+            currency=self.currency,
+            warehouse=self.warehouse or self.shop.warehouse,
+            reference=self.platform_order_id,
+            description=self.shop.code + ' ' + self.platform_order_id,
+            sale_date=(self.order_date or dt.datetime.now()).date(),
+            ecom_shipping_amount=self.shipping_amount or Decimal(0))
+        sale.on_change_party()
+        sale.shipment_address = self._get_shipment_address(party)
+        sale.carrier = self.carrier
+        sale.shipment_cost_method = 'order' if self.carrier else None
+        sale.lines = [l._get_sale_line(sale) for l in self.lines
+            if l.product and l.refund_state != 'refunded']
+        return sale
+
+
+class OrderLine(metaclass=PoolMeta):
+    __name__ = 'ecom.order.line'
+
+    def _get_sale_line(self, sale):
+        pool = Pool()
+        SaleLine = pool.get('sale.line')
+        line = SaleLine(sale=sale, type='line', product=self.product,
+            quantity=self.quantity)
+        line.on_change_product()
+        line.description = self.title or line.description
+        # What the buyer paid for the line, discounts included.
+        line.unit_price = (Decimal(0) if self.gift
+            else (self.amount / Decimal(str(self.quantity))).quantize(
+                Decimal(10) ** -SaleLine.unit_price.digits[1]))
+        return line
+
+
+class Sale(metaclass=PoolMeta):
+    __name__ = 'sale.sale'
+
+    ecom_orders = fields.Many2Many('ecom.order-sale.sale', 'sale', 'order',
+        "E-commerce Orders", readonly=True)
+    ecom_shipping_amount = fields.Numeric("Platform Shipping Fee",
+        digits=(16, 2), readonly=True,
+        help="What the buyer paid the shop for shipping on the platform.")
+
+    @fields.depends('carrier', 'ecom_shipping_amount')
+    def on_change_with_available_carriers(self, name=None):
+        carriers = super().on_change_with_available_carriers(name=name)
+        # The order center chose the carrier by its own rules.
+        if (self.ecom_shipping_amount is not None and self.carrier
+                and self.carrier not in carriers):
+            carriers = list(carriers) + [self.carrier]
+        return carriers
+
+    def get_shipment_cost_line(self, carrier, cost, unit_price=None):
+        if self.ecom_shipping_amount is not None:
+            unit_price = self.ecom_shipping_amount
+        return super().get_shipment_cost_line(
+            carrier, cost, unit_price=unit_price)
+
+    @classmethod
+    def delete(cls, sales):
+        if any(s.ecom_orders for s in sales):
+            raise AccessError(gettext(
+                    'ecom_order_center.msg_sale_delete_posted'))
+        super().delete(sales)
