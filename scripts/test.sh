@@ -16,14 +16,23 @@ apt_install() {
 
 PYTEST=(.venv/bin/python -m pytest -p no:cacheprovider -q -rfE)
 mkdir -p var/cache var/log
+# A cached database is only good for the modules it was made with.
+modules_hash=$(find addons -type f -not -path '*/__pycache__/*' -print0 \
+    | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+if [ "$(cat var/cache/modules 2>/dev/null)" != "$modules_hash" ]; then
+    rm -rf var/cache/sqlite
+    echo "$modules_hash" > var/cache/modules
+fi
 failed=()
 
-echo "==> Tests on SQLite"
+# SQLite and PostgreSQL run side by side, one core each: PostgreSQL's
+# report is shown as it goes, SQLite's once both are done.
 DB_CACHE=$PWD/var/cache/sqlite TRYTOND_DATABASE_URI=sqlite:// \
     DB_NAME=:memory: "${PYTEST[@]}" -m "not browser" "$@" \
-    || failed+=(sqlite)
+    > var/log/test-sqlite.log 2>&1 &
+sqlite_pid=$!
 
-echo "==> Tests on PostgreSQL"
+echo "==> Tests on PostgreSQL (SQLite runs beside it, its report follows)"
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 if [ -z "$pg_bin" ]; then
     apt_install postgresql
@@ -41,7 +50,7 @@ stop_pg() {
         >/dev/null 2>&1
     rm -rf "$pg_dir"
 }
-trap stop_pg EXIT
+trap 'kill $sqlite_pid 2>/dev/null; stop_pg' EXIT
 run_pg "$pg_bin/initdb" -D "$pg_dir/data" -U postgres --auth=trust \
     -E UTF8 --locale=C.UTF-8 >"$pg_dir/initdb.log" 2>&1 \
     && run_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" \
@@ -56,10 +65,14 @@ else
     DB_CACHE=postgresql:// \
         TRYTOND_DATABASE_URI=postgresql://postgres@127.0.0.1:$pg_port/ \
         DB_NAME=test_ecom "${PYTEST[@]}" -m "not browser" "$@" \
+        > >(tee var/log/test-postgresql.log) 2>&1 \
         || failed+=(postgresql)
 fi
 stop_pg
 trap - EXIT
+wait $sqlite_pid || failed+=(sqlite)
+echo "==> Tests on SQLite"
+cat var/log/test-sqlite.log
 
 echo "==> Web client in headless Chromium"
 command -v chromium >/dev/null && command -v chromedriver >/dev/null \
