@@ -16,9 +16,8 @@ export TRYTOND_DATABASE__PATH=$DATA_DIR
 export TRYTOND_WEB__LISTEN=127.0.0.1:$PORT
 export TRYTOND_WEB__ROOT=$PWD/webclient/node_modules/tryton-sao
 
-# What the modules are made of: the database is updated when it changes.
-modules_hash=$(find addons -type f -not -path '*/__pycache__/*' -print0 \
-    | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+# The database is updated when the modules change.
+modules_hash=$(scripts/modules-hash)
 stamp=$DATA_DIR/$DB.modules
 
 if [ "${RESET:-0}" = 1 ]; then

@@ -17,8 +17,7 @@ apt_install() {
 PYTEST=(.venv/bin/python -m pytest -p no:cacheprovider -q -rfE)
 mkdir -p var/cache var/log
 # A cached database is only good for the modules it was made with.
-modules_hash=$(find addons -type f -not -path '*/__pycache__/*' -print0 \
-    | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+modules_hash=$(scripts/modules-hash)
 if [ "$(cat var/cache/modules 2>/dev/null)" != "$modules_hash" ]; then
     rm -rf var/cache/sqlite
     echo "$modules_hash" > var/cache/modules
