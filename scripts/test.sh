@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite: SQLite, then a throwaway PostgreSQL server, then the
+# The whole test suite: SQLite and a throwaway PostgreSQL server, then the
 # web client in headless Chromium.  Activated databases are cached in
 # var/cache (Tryton's DB_CACHE), so later runs skip module activation.
 set -uo pipefail
@@ -32,42 +32,11 @@ DB_CACHE=$PWD/var/cache/sqlite TRYTOND_DATABASE_URI=sqlite:// \
 sqlite_pid=$!
 
 echo "==> Tests on PostgreSQL (SQLite runs beside it, its report follows)"
-pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-if [ -z "$pg_bin" ]; then
-    apt_install postgresql
-    pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-fi
-pg_dir=$(mktemp -d)
-pg_port=$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-run_pg() {
-    # PostgreSQL refuses to run as root.
-    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
-[ "$(id -u)" = 0 ] && chown postgres "$pg_dir"
-stop_pg() {
-    run_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop \
-        >/dev/null 2>&1
-    rm -rf "$pg_dir"
-}
-trap 'kill $sqlite_pid 2>/dev/null; stop_pg' EXIT
-run_pg "$pg_bin/initdb" -D "$pg_dir/data" -U postgres --auth=trust \
-    -E UTF8 --locale=C.UTF-8 >"$pg_dir/initdb.log" 2>&1 \
-    && run_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" \
-        -w -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 \
-        -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
-        -c max_connections=200" start >/dev/null
-if [ $? -ne 0 ]; then
-    cat "$pg_dir"/*.log >&2
-    failed+=(postgresql-start)
-else
-    export PATH=$pg_bin:$PATH
-    DB_CACHE=postgresql:// \
-        TRYTOND_DATABASE_URI=postgresql://postgres@127.0.0.1:$pg_port/ \
-        DB_NAME=test_ecom "${PYTEST[@]}" -m "not browser" "$@" \
-        > >(tee var/log/test-postgresql.log) 2>&1 \
-        || failed+=(postgresql)
-fi
-stop_pg
+trap 'kill $sqlite_pid 2>/dev/null' EXIT
+DB_CACHE=postgresql:// DB_NAME=test_ecom scripts/with-postgresql \
+    "${PYTEST[@]}" -m "not browser" "$@" \
+    > >(tee var/log/test-postgresql.log) 2>&1 \
+    || failed+=(postgresql)
 trap - EXIT
 wait $sqlite_pid || failed+=(sqlite)
 echo "==> Tests on SQLite"
