@@ -1,4 +1,10 @@
-from trytond.model import ModelSQL, ModelView, fields
+# This file is part of ecom suite. Classes are registered in tryton.cfg.
+import json
+
+from trytond.model import ModelSQL, ModelView, Unique, fields
+from trytond.pool import PoolMeta
+
+from .clients.base import utcnow
 
 
 class SyncLog(ModelSQL, ModelView):
@@ -14,3 +20,93 @@ class SyncLog(ModelSQL, ModelView):
     unchanged = fields.Integer("Unchanged")
     failed = fields.Integer("Failed")
     errors = fields.Text("Errors")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order.insert(0, ('create_date', 'DESC'))
+        cls._order.insert(1, ('id', 'DESC'))
+
+    def add_error(self, message):
+        self.errors = '\n'.join(filter(None, [self.errors, message]))
+
+
+class SyncFailure(ModelSQL, ModelView):
+    "Platform Sync Failure"
+    __name__ = 'ecom.sync_failure'
+    _rec_name = 'platform_order_id'
+
+    shop = fields.Many2One('ecom.shop', "Shop", required=True,
+        ondelete='CASCADE', readonly=True)
+    platform_order_id = fields.Char("Platform Order ID", readonly=True)
+    date = fields.DateTime("Date", readonly=True)
+    reason = fields.Text("Reason", readonly=True,
+        help="Why the order could not be stored.")
+    payload = fields.Text("Payload", readonly=True,
+        help="The order as the platform sent it.")
+    sync_log = fields.Many2One('ecom.sync_log', "Sync Log", readonly=True,
+        ondelete='SET NULL')
+    resolved = fields.Boolean("Resolved", readonly=True,
+        help="A later download stored the order.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('shop_order_unique', Unique(t, t.shop, t.platform_order_id),
+                'ecom_platforms.msg_sync_failure_unique'),
+            ]
+        cls._order.insert(0, ('date', 'DESC'))
+
+    @staticmethod
+    def default_resolved():
+        return False
+
+    @classmethod
+    def record(cls, shop, failures, log=None):
+        "Keep (platform_order_id, reason, payload) failures of shop"
+        if not failures:
+            return
+        by_id = {f.platform_order_id: f for f in cls.search([
+                    ('shop', '=', shop.id),
+                    ('platform_order_id', 'in', [f[0] for f in failures]),
+                    ])}
+        now = utcnow()
+        to_save = []
+        for platform_order_id, reason, payload in failures:
+            failure = by_id.get(platform_order_id) or cls(
+                shop=shop, platform_order_id=platform_order_id)
+            failure.date = now
+            failure.reason = reason
+            failure.payload = json.dumps(payload, ensure_ascii=False,
+                default=str, indent=1)
+            failure.sync_log = log.id if log and log.id else None
+            failure.resolved = False
+            to_save.append(failure)
+        cls.save(to_save)
+
+    @classmethod
+    def resolve(cls, shop, platform_order_ids):
+        if not platform_order_ids:
+            return
+        failures = cls.search([
+                ('shop', '=', shop.id),
+                ('platform_order_id', 'in', platform_order_ids),
+                ('resolved', '=', False),
+                ])
+        if failures:
+            cls.write(failures, {'resolved': True})
+
+
+class Cron(metaclass=PoolMeta):
+    __name__ = 'ir.cron'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.method.selection.extend([
+                ('ecom.shop|download_due', "Download Platform Orders"),
+                ])
+
+

@@ -66,9 +66,17 @@ class Client:
     def orders_changed(self, start, end):
         """Yield the orders modified in [start, end] (naive UTC), normalized;
         an order that cannot be normalized comes as a dict with ``error``."""
+        # platforms count in whole seconds, so an order changed on the
+        # second between two windows comes in both: give it once
+        seen = {}
         for window_start, window_end in self.windows(start, end):
             for payload in self._orders_changed(window_start, window_end):
-                yield self.safe_normalize(payload)
+                order = self.safe_normalize(payload)
+                version = order.get('modified') or order.get('error')
+                if seen.get(order['platform_order_id']) == version:
+                    continue
+                seen[order['platform_order_id']] = version
+                yield order
 
     def orders_with_refunds(self, start, end):
         "orders_changed, with line refund states completed from refunds()"

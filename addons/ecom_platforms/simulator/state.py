@@ -126,7 +126,8 @@ class State:
         "Create an order with random but plausible content"
         with self.lock:
             rnd = self.random
-            now = now if now is not None else time.time()
+            # the platforms count time in whole seconds
+            now = int(now if now is not None else time.time())
             platform = self.data['shops'][shop]['platform']
             number = self.next_id()
             if platform == 'pdd':
@@ -192,7 +193,7 @@ class State:
                 for line in lines:
                     by_id[line['line_id']].update(line)
             order['modified'] = max(
-                now if now is not None else time.time(),
+                int(now if now is not None else time.time()),
                 order['modified'] + 1)
             self.dirty = True
             return order

@@ -40,3 +40,39 @@ def make_client(simulator, platform, **overrides):
 def window(hours=3):
     now = utcnow()
     return now - timedelta(hours=hours), now + timedelta(minutes=5)
+
+
+FAST = {'platform_backoff': 0.01, 'platform_max_backoff': 0.05,
+    'platform_retries': 3}
+
+
+def as_admin(database_name, **context):
+    "A transaction as the admin user in the company, with fast retries"
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    transaction = Transaction().start(database_name, 0,
+        context=dict(FAST, **context))
+    User = Pool().get('res.user')
+    admin_user, = User.search([('login', '=', 'admin')])
+    transaction.set_user(admin_user.id)
+    transaction.set_context(company=admin_user.company.id)
+    return transaction
+
+
+def run_locked(func):
+    """Run func the way Tryton's dispatcher and worker do: when it needs
+    records locked, roll back and run it again with them locked"""
+    from trytond.transaction import Transaction, TransactionError
+    transaction = Transaction()
+    extras = {}
+    while True:
+        try:
+            return func()
+        except TransactionError as error:
+            transaction.rollback()
+            error.fix(extras)
+            # the locks are taken as the transaction (re)starts
+            for table, ids in extras.get('_lock_records', {}).items():
+                transaction.database.lock_records(
+                    transaction.connection, table, ids)
+                transaction._locked_records[table].update(ids)

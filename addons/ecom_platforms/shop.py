@@ -1,0 +1,222 @@
+"""Shops talk to their platform: incremental order download, re-authorisation
+state, and the schedule that queues one download task per shop."""
+from datetime import timedelta
+
+from trytond import config
+from trytond.i18n import gettext
+from trytond.model import ModelView, fields
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+from trytond.transaction import Transaction
+
+from .clients import PlatformError, SessionExpired, client_class
+from .clients.base import utcnow
+
+API_PLATFORMS = ['taobao', 'tmall', 'jd', 'pdd', 'douyin', 'shopify']
+# orders stored per transaction, so the cost per order stays flat
+BATCH = 500
+
+
+def client_options():
+    "Retry settings from the [ecom_platforms] section or the context"
+    context = Transaction().context
+    return {
+        'retries': context.get('platform_retries',
+            config.getint('ecom_platforms', 'retries', default=5)),
+        'backoff': context.get('platform_backoff',
+            config.getfloat('ecom_platforms', 'backoff', default=1.0)),
+        'max_backoff': context.get('platform_max_backoff',
+            config.getfloat('ecom_platforms', 'max_backoff', default=60)),
+        'timeout': context.get('platform_timeout',
+            config.getfloat('ecom_platforms', 'timeout', default=30)),
+        }
+
+
+class Shop(metaclass=PoolMeta):
+    __name__ = 'ecom.shop'
+
+    auth_state = fields.Selection([
+            ('authorized', "Authorized"),
+            ('expired', "Needs Re-authorisation"),
+            ], "Authorisation", readonly=True, required=True,
+        help="Whether the platform still accepts the shop's session key. "
+        "Enter a new session key to authorise again.")
+    auth_message = fields.Char("Authorisation Message", readonly=True)
+    webhook_secret = fields.Char("Webhook Secret",
+        help="The secret the platform signs its notifications with.")
+    download_interval = fields.Integer("Download Interval",
+        help="Minutes between automatic order downloads (0: never).")
+    download_overlap = fields.Integer("Download Overlap", required=True,
+        help="Minutes read again before the cursor, so that changes the "
+        "platform records late are not missed.")
+    first_download_days = fields.Integer("First Download Days",
+        required=True,
+        help="How many days back the first download reaches.")
+    download_queued_at = fields.DateTime("Download Queued At",
+        readonly=True)
+    sync_logs = fields.One2Many('ecom.sync_log', 'shop', "Sync Logs",
+        readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._buttons.update({
+                'download_now': {
+                    'invisible': ~Eval('platform').in_(API_PLATFORMS),
+                    'depends': ['platform'],
+                    },
+                })
+
+    @staticmethod
+    def default_auth_state():
+        return 'authorized'
+
+    @staticmethod
+    def default_download_interval():
+        return 5
+
+    @staticmethod
+    def default_download_overlap():
+        return 10
+
+    @staticmethod
+    def default_first_download_days():
+        return 3
+
+    @classmethod
+    def write(cls, *args):
+        actions = iter(args)
+        args = []
+        for shops, values in zip(actions, actions):
+            if 'session_key' in values and 'auth_state' not in values:
+                values = dict(values, auth_state='authorized',
+                    auth_message=None)
+            args.extend((shops, values))
+        super().write(*args)
+
+    @classmethod
+    @ModelView.button_action('ecom_platforms.wizard_download')
+    def download_now(cls, shops):
+        pass
+
+    def get_client(self):
+        if self.platform not in API_PLATFORMS:
+            raise PlatformError('platform', gettext(
+                    'ecom_platforms.msg_no_platform_api', shop=self.rec_name))
+        return client_class(self.platform)(self.endpoint, self.app_key,
+            self.app_secret, self.session_key, **client_options())
+
+    def session_expired(self, error):
+        "Show on the shop that its authorisation must be renewed"
+        self.__class__.write([self], {
+                'auth_state': 'expired',
+                'auth_message': str(error)[:250]})
+
+    # scheduling
+    @classmethod
+    def download_due(cls):
+        "Queue one download task per shop whose interval has passed"
+        now = utcnow()
+        shops = cls.search([
+                ('platform', 'in', API_PLATFORMS),
+                ('auth_state', '=', 'authorized'),
+                ('download_interval', '>', 0),
+                ])
+        due = [s for s in shops if not s.download_queued_at
+            or s.download_queued_at + timedelta(
+                minutes=s.download_interval) <= now]
+        if due:
+            cls.write(due, {'download_queued_at': now})
+            for shop in due:
+                cls.__queue__.download_orders([shop])
+
+    @classmethod
+    def download_orders(cls, shops, start=None, end=None):
+        "Download each shop's changed orders, committing batch by batch"
+        for shop in shops:
+            shop.download(start, end, commit=True)
+
+    # download
+    def download(self, start=None, end=None, commit=False):
+        """Download the orders changed in [start, end] and store them.
+
+        Without start the window begins at the cursor less the overlap, and
+        the cursor advances with each stored window, in the same
+        transaction. With commit each window is committed on its own."""
+        pool = Pool()
+        SyncLog = pool.get('ecom.sync_log')
+        now = utcnow()
+        incremental = start is None
+        if incremental:
+            start = (self.download_cursor
+                or now - timedelta(days=self.first_download_days))
+            start -= timedelta(minutes=self.download_overlap)
+        end = end or now
+        log = SyncLog(shop=self, kind='orders', window_start=start,
+            window_end=end, new=0, updated=0, unchanged=0, failed=0,
+            errors='')
+        log.save()
+        client = self.get_client()
+        try:
+            for window_start, window_end in client.windows(start, end):
+                orders = client.orders_with_refunds(
+                    window_start, window_end)
+                self.store_orders(orders, log)
+                if incremental and (not self.download_cursor
+                        or window_end > self.download_cursor):
+                    self.__class__.write([self],
+                        {'download_cursor': window_end})
+                log.save()
+                if commit:
+                    Transaction().commit()
+        except SessionExpired as error:
+            self.session_expired(error)
+            log.add_error(gettext('ecom_platforms.msg_session_expired',
+                    shop=self.rec_name, error=str(error)))
+        except PlatformError as error:
+            log.add_error(gettext('ecom_platforms.msg_platform_error',
+                    shop=self.rec_name, error=str(error)))
+        log.save()
+        return log
+
+    def store_orders(self, orders, log=None):
+        """Store normalized orders through the order center's upsert; an
+        order that could not be normalized or stored is kept as a failure
+        with its payload and reason, the others go on."""
+        pool = Pool()
+        Order = pool.get('ecom.order')
+        Failure = pool.get('ecom.sync_failure')
+        good, failures = [], []
+        for order in orders:
+            if 'error' in order:
+                failures.append((order['platform_order_id'],
+                        order['error'], order.get('raw')))
+            else:
+                good.append(order)
+        raws = {o['platform_order_id']: o['raw'] for o in good}
+        outcomes = []
+        for i in range(0, len(good), BATCH):
+            outcomes.extend(Order.upsert_normalized(self, good[i:i + BATCH]))
+        stored = []
+        for platform_order_id, outcome, _, reason in outcomes:
+            if outcome == 'failed':
+                failures.append((platform_order_id, reason,
+                        raws.get(platform_order_id)))
+            else:
+                stored.append(platform_order_id)
+                if log:
+                    setattr(log, outcome, (getattr(log, outcome) or 0) + 1)
+        if log:
+            log.failed = (log.failed or 0) + len(failures)
+            for platform_order_id, reason, _ in failures:
+                log.add_error('%s: %s' % (platform_order_id, reason))
+        Failure.record(self, failures, log)
+        Failure.resolve(self, stored)
+        return outcomes
+
+    # webhooks
+    def receive_order_payload(self, payload):
+        "Store one order pushed by the platform (already verified)"
+        client = self.get_client()
+        return self.store_orders([client.safe_normalize(payload)])
+
