@@ -129,10 +129,12 @@ class Order(metaclass=PoolMeta):
         "Make confirmed sales with their shipments of the approved orders"
         pool = Pool()
         Sale = pool.get('sale.sale')
+        Address = pool.get('party.address')
         orders = cls._lock_fresh(orders, 'approved')
         if not orders:
             return []
         sales = [order._get_sale() for order in orders]
+        Address.save([s.shipment_address for s in sales])
         Sale.save(sales)
         Sale.quote(sales)
         Sale.confirm(sales)
@@ -174,7 +176,6 @@ class Order(metaclass=PoolMeta):
             subdivision=self.receiver_subdivision)
         if self.receiver_subdivision:
             address.country = self.receiver_subdivision.country
-        address.save()
         return address
 
     def _get_sale(self):
@@ -190,6 +191,8 @@ class Order(metaclass=PoolMeta):
             ecom_shipping_amount=self.shipping_amount or Decimal(0))
         sale.on_change_party()
         sale.shipment_address = self._get_shipment_address(party)
+        # Revenue is invoiced when the parcel leaves, not when it is posted.
+        sale.invoice_method = 'fulfillment'
         sale.carrier = self.carrier
         sale.shipment_cost_method = 'order' if self.carrier else None
         sale.lines = [l._get_sale_line(sale) for l in self.lines

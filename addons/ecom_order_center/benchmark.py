@@ -1,0 +1,224 @@
+"""Benchmark the order pipeline against Tryton's plain sale API.
+
+    scripts/with-postgresql .venv/bin/python -O \\
+        -m trytond.modules.ecom_order_center.benchmark --orders 1000 10000
+
+For each N it generates N orders for one shop (single items, kits, two-item
+orders and unknown SKUs that end in exception), pushes them through upsert
+(with listing mapping and checks), customer-service audit, finance audit and
+posting, in batches, and prints orders/second per stage.  Then it posts a
+sample of the same orders the way a plain connector would: one sale at a
+time through proteus (create, quote, confirm, process), and prints the
+ratio.  The database is the one named by DB_NAME (default bench_ecom) on
+TRYTOND_DATABASE_URI; it is created, so use a throwaway server.
+"""
+import argparse
+import datetime as dt
+import os
+import random
+import time
+from decimal import Decimal
+
+CHUNK = {'upsert': 500, 'audit': 1000, 'post': 100}
+
+
+def generate(count, prefix, products, kits, seed=8):
+    "Return count normalized orders, a mix a tea shop sees"
+    rng = random.Random(seed)
+    start = dt.datetime(2026, 11, 11)
+    provinces = ['浙江', '广东省', '上海', '北京市', '江苏省', '四川省',
+        '广西壮族自治区', '新疆维吾尔自治区']
+    orders = []
+    for i in range(count):
+        roll = rng.random()
+        if roll < 0.60:
+            codes = [rng.choice(products)]
+        elif roll < 0.80:
+            codes = [rng.choice(kits)]
+        elif roll < 0.95:
+            codes = rng.sample(products, 2)
+        else:
+            codes = ['UNKNOWN-%d' % rng.randrange(20)]
+        lines = []
+        for j, code in enumerate(codes, 1):
+            quantity = rng.choice([1, 1, 1, 2, 3])
+            price = Decimal(rng.choice(['39.00', '88.00', '168.00']))
+            lines.append({
+                    'platform_line_id': '%s-%d-%d' % (prefix, i, j),
+                    'platform_item_id': 'item-' + code,
+                    'platform_sku_id': 'sku-' + code,
+                    'outer_code': code, 'title': code,
+                    'quantity': quantity, 'unit_price': price,
+                    'amount': price * quantity, 'refund_status': 'none',
+                    })
+        when = start + dt.timedelta(seconds=37 * i)
+        orders.append({
+                'platform_order_id': '%s%06d' % (prefix, i),
+                'platform_status': 'WAIT_SELLER_SEND_GOODS',
+                'status': 'paid', 'modified': when,
+                'buyer': 'buyer%d' % rng.randrange(count),
+                'receiver_name': '顾客%d' % i,
+                'receiver_phone': '138%08d' % i,
+                'receiver_province': rng.choice(provinces),
+                'receiver_city': '市', 'receiver_district': '区',
+                'receiver_address': '路 %d 号' % i,
+                'buyer_message': '', 'seller_memo': '', 'seller_flag': 0,
+                'order_date': when, 'pay_date': when,
+                'total_amount': sum(l['amount'] for l in lines),
+                'shipping_amount': Decimal(0), 'carrier_code': None,
+                'lines': lines, 'raw': {},
+                })
+    return orders
+
+
+def chunks(items, size):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def timed(label, count, func, report):
+    start = time.perf_counter()
+    func()
+    seconds = time.perf_counter() - start
+    report.append((label, count, seconds))
+    print('  %-22s %7d orders %8.1f s %9.1f orders/s' % (
+            label, count, seconds, count / seconds if seconds else 0),
+        flush=True)
+    return seconds
+
+
+def in_transaction(database, context, func):
+    "Run func in a transaction, restarted as Tryton asks to take locks"
+    from trytond.transaction import Transaction, TransactionError
+    extras = {}
+    while True:
+        with Transaction().start(
+                database, 1, context=context, **extras) as transaction:
+            try:
+                func()
+            except TransactionError as exception:
+                transaction.rollback()
+                exception.fix(extras)
+                continue
+            transaction.commit()
+            return
+
+
+def pipeline(database, context, shop_id, orders):
+    "Push the orders through every stage; return the per-stage report"
+    from trytond.pool import Pool
+
+    ids = [o['platform_order_id'] for o in orders]
+    report = []
+
+    def in_batches(size, work):
+        for batch in chunks(ids, size):
+            in_transaction(database, context,
+                lambda: work(Pool().get('ecom.order'), batch))
+
+    def upsert():
+        for batch in chunks(orders, CHUNK['upsert']):
+            in_transaction(database, context,
+                lambda: Pool().get('ecom.order').upsert_normalized(
+                    shop_id, batch))
+
+    def stage(state, button):
+        def work(Order, batch):
+            records = Order.search([
+                    ('shop', '=', shop_id),
+                    ('platform_order_id', 'in', batch),
+                    ('state', '=', state),
+                    ])
+            getattr(Order, button)(records)
+        return work
+
+    total = timed('upsert + checks', len(orders), upsert, report)
+    total += timed('customer-service audit', len(orders),
+        lambda: in_batches(CHUNK['audit'], stage('draft', 'cs_audit')),
+        report)
+    total += timed('finance audit', len(orders),
+        lambda: in_batches(CHUNK['audit'],
+            stage('cs_approved', 'finance_audit')), report)
+    total += timed('post as sales', len(orders),
+        lambda: in_batches(CHUNK['post'], stage('approved', 'post')),
+        report)
+    report.append(('end to end', len(orders), total))
+    print('  %-22s %7d orders %8.1f s %9.1f orders/s' % (
+            'end to end', len(orders), total, len(orders) / total),
+        flush=True)
+    return report
+
+
+def plain_sales(config, seller, orders):
+    "Post the orders one sale at a time through proteus; return seconds"
+    from proteus import Model
+    Sale = Model.get('sale.sale', config=config)
+    Party = Model.get('party.party', config=config)
+    Product = Model.get('product.product', config=config)
+    customer = Party(name="Plain connector customer")
+    customer.addresses.new(party_name="Plain connector customer")
+    customer.save()
+    products = {p.code: p for p in Product.find([])}
+    start = time.perf_counter()
+    for order in orders:
+        sale = Sale(party=customer, reference=order['platform_order_id'],
+            warehouse=seller.warehouses['WH'],
+            carrier=seller.carriers['ZTO'])
+        for values in order['lines']:
+            line = sale.lines.new()
+            line.product = products[values['outer_code']]
+            line.quantity = values['quantity']
+            line.unit_price = values['unit_price']
+        sale.click('quote')
+        sale.click('confirm')
+        sale.click('process')
+    return time.perf_counter() - start
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--orders', type=int, nargs='+', default=[1000])
+    parser.add_argument('--plain', type=int, default=50,
+        help="how many orders to post one sale at a time")
+    args = parser.parse_args(argv)
+    os.environ.setdefault('DB_NAME', 'bench_ecom')
+
+    from trytond.tests.test_tryton import DB_NAME
+    from trytond.tests.tools import activate_modules
+
+    from .tests.tools import KITS, PRODUCTS, get_seller, setup_seller
+
+    print("Preparing the seller's database %s ..." % DB_NAME, flush=True)
+    config = activate_modules(['ecom_order_center'], setup_seller)
+    seller = get_seller(config)
+    shop = seller.shops['TB01']
+    context = dict(config.context)
+    products = [code for code, *_ in PRODUCTS if not code.startswith('GFT')]
+    kits = [code for code, *_ in KITS]
+
+    results = {}
+    for run, count in enumerate(args.orders):
+        print("Pipeline, %d orders:" % count, flush=True)
+        orders = generate(count, 'B%d-' % run, products, kits, seed=run)
+        results[count] = pipeline(DB_NAME, context, shop.id, orders)
+
+    sample = [o for o in generate(args.plain, 'P-', products, kits)
+        if not o['lines'][0]['outer_code'].startswith('UNKNOWN')]
+    seconds = plain_sales(config, seller, sample)
+    plain_rate = len(sample) / seconds
+    print("Plain sale API, one sale at a time through proteus:")
+    print('  %-22s %7d sales  %8.1f s %9.2f sales/s' % (
+            'create+quote+confirm+process', len(sample), seconds,
+            plain_rate))
+    for count, report in results.items():
+        _, _, total = report[-1]
+        print("Pipeline at %d orders: %.1f× the plain path" % (
+                count, count / total / plain_rate))
+    if len(results) > 1:
+        costs = [report[-1][2] / count for count, report in results.items()]
+        print("Cost per order at %d vs %d orders: %.2f×" % (
+                max(results), min(results), costs[-1] / costs[0]))
+
+
+if __name__ == '__main__':
+    main()
