@@ -186,11 +186,17 @@ def main(argv=None):
     from trytond.tests.test_tryton import DB_NAME
     from trytond.tests.tools import activate_modules
 
-    from .tests.tools import KITS, PRODUCTS, get_seller, setup_seller
+    from .tests.tools import (
+        KITS, PRODUCTS, get_seller, receive_stock, setup_seller)
 
     print("Preparing the seller's database %s ..." % DB_NAME, flush=True)
     config = activate_modules(['ecom_order_center'], setup_seller)
     seller = get_seller(config)
+    # Enough stock that only the generated unknown SKUs end in exception.
+    receive_stock({'WH': 10 * sum(args.orders)}, {
+            code: product for code, product in seller.products.items()
+            if product.type == 'goods'},
+        seller.warehouses, seller.company, config)
     shop = seller.shops['TB01']
     context = dict(config.context)
     products = [code for code, *_ in PRODUCTS if not code.startswith('GFT')]

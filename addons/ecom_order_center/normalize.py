@@ -227,11 +227,23 @@ class Order(metaclass=PoolMeta):
 
     platform_modified = fields.DateTime("Platform Modified", readonly=True,
         help="When the platform last changed the order.")
+    platform_state = fields.Selection([
+            ('unpaid', "Unpaid"),
+            ('paid', "Paid"),
+            ('shipped', "Shipped"),
+            ('finished', "Finished"),
+            ('cancelled', "Cancelled"),
+            ], "Platform State", readonly=True,
+        help="The platform's status in the suite's words.")
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
         cls.__rpc__['upsert_normalized'] = RPC(readonly=False)
+
+    @classmethod
+    def default_platform_state(cls):
+        return 'paid'
 
     @classmethod
     def upsert_normalized(cls, shop, normalized_orders):
@@ -250,6 +262,7 @@ class Order(metaclass=PoolMeta):
             header['receiver_subdivision'] = (
                 subdivision.id if subdivision else None)
             header['platform_modified'] = values.get('modified')
+            header['platform_state'] = status
             key = header['platform_order_id']
             if key in checked:
                 # The later version of the same order in one batch wins.
@@ -366,8 +379,8 @@ class Order(metaclass=PoolMeta):
             if old != value:
                 changes.append(name)
                 if not posted or name in {
-                        'platform_status', 'platform_modified',
-                        'seller_memo', 'seller_flag'}:
+                        'platform_status', 'platform_state',
+                        'platform_modified', 'seller_memo', 'seller_flag'}:
                     setattr(self, name, value)
         by_id = {l.platform_line_id: l for l in self.lines}
         order_lines = list(self.lines)
@@ -395,7 +408,8 @@ class Order(metaclass=PoolMeta):
             return 'unchanged', []
         if posted:
             important = set(changes) - {
-                'platform_status', 'seller_memo', 'seller_flag'}
+                'platform_status', 'platform_state', 'seller_memo',
+                'seller_flag'}
             if important:
                 self._add_exception(gettext(
                         'ecom_order_center.msg_changed_after_posting',

@@ -214,16 +214,18 @@ class AuditPostTestCase(OrderCenterCase):
         self.assertEqual(kit_order.decisions[0].rule, 'Posting')
 
     def test_refund_request_blocks_audit(self):
-        "An order whose buyer asked a refund is not audited, and says why"
+        "An order whose buyer asked a refund waits in exception, not audit"
         self.upsert(normalized('T8001', line(
                     '1', 'TEA-LJ-250', refund='requested')),
-            normalized('T8002'))
-        orders = self.Order.find([('shop', '=', self.shop.id)])
-        self.Order.click(orders, 'cs_audit')
-        states = {o.platform_order_id: o.state for o in orders}
-        self.assertEqual(states, {'T8001': 'draft', 'T8002': 'cs_approved'})
-        refunded, = [o for o in orders if o.platform_order_id == 'T8001']
-        self.assertIn('refund', refunded.decisions[0].outcome)
+            normalized('T8002', buyer='another_buyer'))
+        refunded, = self.Order.find([('platform_order_id', '=', 'T8001')])
+        self.assertEqual(refunded.state, 'exception')
+        self.assertIn('refund', refunded.exceptions)
+        with self.assertRaisesRegex(Exception, 'T8001'):
+            self.Order.click([refunded], 'cs_audit')
+        other, = self.Order.find([('platform_order_id', '=', 'T8002')])
+        self.Order.click([other], 'cs_audit')
+        self.assertEqual(other.state, 'cs_approved')
 
     def test_undo_audit_and_second_clerk_does_nothing_twice(self):
         "Auditing orders already audited by a colleague is refused"
@@ -239,3 +241,54 @@ class AuditPostTestCase(OrderCenterCase):
         self.assertEqual(len(order.decisions), decisions)
         self.Order.click([order], 'undo_audit')
         self.assertEqual(order.state, 'draft')
+
+
+class ExceptionRuleTestCase(OrderCenterCase):
+    "Exception rules stop or flag orders before audit, and say why"
+
+    def order(self, order_id):
+        order, = self.Order.find([('platform_order_id', '=', order_id)])
+        return order
+
+    def test_buyer_message_warns_but_order_goes_on(self):
+        self.upsert(normalized('E1001', buyer_message='请周五前发货'))
+        order = self.order('E1001')
+        self.assertEqual(order.state, 'draft')
+        finding, = [d for d in order.decisions
+            if d.rule == 'Buyer message']
+        self.assertIn('请周五前发货', finding.values)
+
+    def test_blacklisted_phone_and_short_stock_block(self):
+        Blacklist = Model.get('ecom.blacklist')
+        Blacklist(value='13900000000', reason='恶意退款').save()
+        self.upsert(
+            normalized('E2001', receiver_phone='13900000000'),
+            normalized('E2002', line('1', 'POT-ZS-200', quantity=500,
+                    price='388.00'), buyer='bulk_buyer'))
+        blacklisted = self.order('E2001')
+        self.assertEqual(blacklisted.state, 'exception')
+        self.assertIn('13900000000', blacklisted.exceptions)
+        short = self.order('E2002')
+        self.assertEqual(short.state, 'exception')
+        self.assertIn('POT-ZS-200', short.exceptions)
+        self.assertIn('杭州仓', short.exceptions)
+
+    def test_incomplete_address_and_unpaid_block(self):
+        self.upsert(
+            normalized('E3001', receiver_address='', buyer='a'),
+            normalized('E3002', status='unpaid', buyer='b',
+                platform_status='WAIT_BUYER_PAY'))
+        incomplete = self.order('E3001')
+        self.assertEqual(incomplete.state, 'exception')
+        self.assertIn('Address', incomplete.exceptions)
+        unpaid = self.order('E3002')
+        self.assertEqual(unpaid.state, 'exception')
+        self.assertIn('WAIT_BUYER_PAY', unpaid.exceptions)
+
+    def test_rule_turned_off_lets_orders_through(self):
+        Rule = Model.get('ecom.exception_rule')
+        rule, = Rule.find([('kind', '=', 'status')])
+        rule.active = False
+        rule.save()
+        self.upsert(normalized('E4001', status='unpaid'))
+        self.assertEqual(self.order('E4001').state, 'draft')

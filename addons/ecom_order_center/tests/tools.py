@@ -111,7 +111,7 @@ def setup_seller(config=None, today=None):
     products = _setup_products(categories, config)
     _setup_kits(products, categories, config)
     _setup_carriers(categories, config)
-    _receive_stock(products, warehouses, company, config)
+    receive_stock(STOCK, products, warehouses, company, config)
     _setup_shops(company, warehouses, config)
 
 
@@ -223,13 +223,14 @@ def _setup_carriers(categories, config):
         carrier.save()
 
 
-def _receive_stock(products, warehouses, company, config):
+def receive_stock(quantities, products, warehouses, company, config):
+    "Receive quantities per warehouse code of every product from supplier"
     Location = Model.get('stock.location', config=config)
     Move = Model.get('stock.move', config=config)
     supplier, = Location.find([('code', '=', 'SUP')])
     moves = []
     for code, product in products.items():
-        for wh_code, quantity in STOCK.items():
+        for wh_code, quantity in quantities.items():
             moves.append(Move(product=product, quantity=quantity,
                 from_location=supplier,
                 to_location=warehouses[wh_code].storage_location,

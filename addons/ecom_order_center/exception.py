@@ -1,0 +1,233 @@
+"""Exception rules: what stops an order, or warns the clerk, before audit."""
+import datetime as dt
+from decimal import Decimal
+
+from trytond.i18n import gettext
+from trytond.model import (
+    DeactivableMixin, ModelSQL, ModelView, Unique, fields, sequence_ordered)
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+from trytond.transaction import Transaction
+
+KINDS = [
+    ('stock', "Insufficient available stock"),
+    ('address', "Incomplete or unknown address"),
+    ('buyer_message', "Buyer message present"),
+    ('seller_memo', "Seller memo or flag present"),
+    ('price_floor', "Price below floor"),
+    ('blacklist', "Blacklisted buyer or phone"),
+    ('status', "Platform status not shippable"),
+    ('refund', "Refund requested"),
+    ('duplicate', "Possible duplicate or mergeable"),
+    ]
+
+
+class ExceptionRule(
+        DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
+    "Exception Rule"
+    __name__ = 'ecom.exception_rule'
+
+    name = fields.Char("Name", required=True, translate=True)
+    shop = fields.Many2One('ecom.shop', "Shop", ondelete='CASCADE',
+        help="Leave empty to check the orders of every shop.")
+    kind = fields.Selection(KINDS, "Check", required=True)
+    action = fields.Selection([
+            ('block', "Block"),
+            ('warn', "Warn"),
+            ], "Action", required=True,
+        help="Block puts the order in exception; "
+        "warn only records the finding on the order.")
+    floor_percentage = fields.Numeric("Floor (% of list price)",
+        digits=(16, 0),
+        states={
+            'invisible': Eval('kind') != 'price_floor',
+            'required': Eval('kind') == 'price_floor',
+            },
+        help="A line paid below this share of the product's list price "
+        "fires the rule.")
+
+    @staticmethod
+    def default_action():
+        return 'block'
+
+    def check(self, order, context):
+        """Return the finding on the order (text) or None
+
+        context holds what is computed once for the batch: available stock
+        per warehouse and product, blacklisted values, mergeable orders."""
+        return getattr(self, '_check_' + self.kind)(order, context)
+
+    def _check_stock(self, order, context):
+        warehouse = order.warehouse or order.shop.warehouse
+        needs = {}
+        for line in order.lines:
+            if line.product and line.product.type in {'goods', 'kit'}:
+                needs[line.product] = (
+                    needs.get(line.product, 0) + line.quantity)
+        available = context['stock'].get(warehouse.id, {})
+        short = [p.code or p.rec_name for p, q in needs.items()
+            if available.get(p.id, 0) < q]
+        if short:
+            return gettext('ecom_order_center.msg_exception_stock',
+                warehouse=warehouse.rec_name, products=', '.join(short))
+
+    def _check_address(self, order, context):
+        missing = [name for name in ['receiver_name', 'receiver_phone',
+                'receiver_address', 'receiver_subdivision']
+            if not getattr(order, name)]
+        if missing:
+            Order = Pool().get('ecom.order')
+            return gettext('ecom_order_center.msg_exception_address',
+                fields=', '.join(
+                    Order._fields[n].string for n in missing))
+
+    def _check_buyer_message(self, order, context):
+        if order.buyer_message:
+            return gettext('ecom_order_center.msg_exception_buyer_message',
+                message=order.buyer_message)
+
+    def _check_seller_memo(self, order, context):
+        if order.seller_memo or order.seller_flag:
+            return gettext('ecom_order_center.msg_exception_seller_memo',
+                memo=order.seller_memo or '', flag=order.seller_flag or 0)
+
+    def _check_price_floor(self, order, context):
+        cheap = []
+        for line in order.lines:
+            if not line.product or line.gift or not line.quantity:
+                continue
+            floor = (line.product.list_price or 0) * (
+                self.floor_percentage or 0) / 100
+            paid = line.amount / Decimal(str(line.quantity))
+            if paid < floor:
+                cheap.append('%s %s < %s' % (
+                        line.product.code, paid, round(floor, 2)))
+        if cheap:
+            return gettext('ecom_order_center.msg_exception_price_floor',
+                lines='; '.join(cheap))
+
+    def _check_blacklist(self, order, context):
+        listed = [v for v in [order.buyer, order.receiver_phone]
+            if v and v in context['blacklist']]
+        if listed:
+            return gettext('ecom_order_center.msg_exception_blacklist',
+                values=', '.join(listed))
+
+    def _check_status(self, order, context):
+        if order.platform_state != 'paid':
+            return gettext('ecom_order_center.msg_exception_status',
+                status=order.platform_status or order.platform_state)
+
+    def _check_refund(self, order, context):
+        if order.refund_state == 'requested':
+            return gettext('ecom_order_center.msg_exception_refund')
+
+    def _check_duplicate(self, order, context):
+        others = [o for o in context['mergeable'].get(
+                order._merge_key(), []) if o != order.id]
+        if others:
+            Order = Pool().get('ecom.order')
+            return gettext('ecom_order_center.msg_exception_duplicate',
+                orders=', '.join(
+                    o.platform_order_id for o in Order.browse(others)))
+
+
+class Blacklist(ModelSQL, ModelView):
+    "Blacklist"
+    __name__ = 'ecom.blacklist'
+
+    value = fields.Char("Buyer or Phone", required=True,
+        help="A buyer nickname or a phone number whose orders are stopped.")
+    reason = fields.Char("Reason")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('value_unique', Unique(t, t.value),
+                'ecom_order_center.msg_blacklist_unique'),
+            ]
+
+
+class Order(metaclass=PoolMeta):
+    __name__ = 'ecom.order'
+
+    def _merge_key(self):
+        return (self.shop.id, self.buyer, self.receiver_name,
+            self.receiver_phone, self.receiver_address)
+
+    @classmethod
+    def check_orders(cls, orders):
+        super().check_orders(orders)
+        waiting = [o for o in orders if o.state in {'draft', 'exception'}]
+        mapped = [o for o in waiting if o.state == 'draft']
+        if mapped:
+            cls.apply_gifts(mapped)
+            cls.route(mapped)
+        cls.apply_exception_rules(waiting)
+
+    @classmethod
+    def _exception_context(cls, orders):
+        pool = Pool()
+        Product = pool.get('product.product')
+        Blacklist = pool.get('ecom.blacklist')
+        Date = pool.get('ir.date')
+        stock = {}
+        by_warehouse = {}
+        for order in orders:
+            warehouse = order.warehouse or order.shop.warehouse
+            by_warehouse.setdefault(warehouse, set()).update(
+                l.product.id for l in order.lines if l.product)
+        for warehouse, product_ids in by_warehouse.items():
+            with Transaction().set_context(locations=[warehouse.id],
+                    stock_date_end=Date.today(), with_childs=True):
+                stock[warehouse.id] = {p.id: p.forecast_quantity
+                    for p in Product.browse(list(product_ids))}
+        values = {v for o in orders for v in [o.buyer, o.receiver_phone]
+            if v}
+        mergeable = {}
+        for other in cls.search([
+                    ('shop', 'in', list({o.shop.id for o in orders})),
+                    ('buyer', 'in', list({o.buyer for o in orders})),
+                    ('state', 'in', ['draft', 'exception', 'cs_approved',
+                            'approved']),
+                    ]):
+            mergeable.setdefault(other._merge_key(), []).append(other.id)
+        return {
+            'stock': stock,
+            'blacklist': {b.value for b in Blacklist.search(
+                    [('value', 'in', list(values))])},
+            'mergeable': mergeable,
+            }
+
+    @classmethod
+    def apply_exception_rules(cls, orders):
+        "Run the exception rules in sequence; block or warn, and say why"
+        pool = Pool()
+        Rule = pool.get('ecom.exception_rule')
+        Decision = pool.get('ecom.order.decision')
+        if not orders:
+            return
+        rules = Rule.search([])
+        context = cls._exception_context(orders)
+        now = dt.datetime.now()
+        decisions = []
+        for order in orders:
+            blocks = (order.exceptions or '').splitlines()
+            for rule in rules:
+                if rule.shop and rule.shop != order.shop:
+                    continue
+                finding = rule.check(order, context)
+                if not finding:
+                    continue
+                decisions.append(Decision(order=order, date=now,
+                        rule=rule.name, values=finding,
+                        outcome=gettext(
+                            'ecom_order_center.msg_exception_%s' % rule.action)))
+                if rule.action == 'block' and finding not in blocks:
+                    blocks.append(finding)
+            order.exceptions = '\n'.join(blocks) or None
+            order.state = 'exception' if blocks else 'draft'
+        cls.save(orders)
+        Decision.save(decisions)
