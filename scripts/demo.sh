@@ -12,6 +12,8 @@ MODULES="ecom_order_center ecom_platforms ecom_warehouse ecom_finance ecom_iot"
 export TRYTOND_CONFIG=$PWD/config/trytond.conf
 DATA_DIR=$(mkdir -p "${DATA_DIR:-var/db}" && cd "${DATA_DIR:-var/db}" && pwd)
 PORT=${PORT:-8000}
+SIM_PORT=${SIM_PORT:-8700}
+SIMULATOR=http://127.0.0.1:$SIM_PORT
 export TRYTOND_DATABASE__PATH=$DATA_DIR
 export TRYTOND_WEB__LISTEN=127.0.0.1:$PORT
 export TRYTOND_WEB__ROOT=$PWD/webclient/node_modules/tryton-sao
@@ -27,15 +29,17 @@ if [ ! -f "$DATA_DIR/$DB.sqlite" ]; then
     echo "==> Creating database $DB (a few minutes, once)"
     touch "$DATA_DIR/$DB.sqlite"
     passfile=$(mktemp)
-    trap 'rm -f "$passfile"' EXIT
     printf '%s\n' "$ADMIN_PASSWORD" > "$passfile"
     if ! (TRYTONPASSFILE=$passfile .venv/bin/trytond-admin -d "$DB" --all \
                 --email admin@example.com \
+            && rm -f "$passfile" \
             && .venv/bin/trytond-admin -d "$DB" -u $MODULES \
                 --activate-dependencies -l zh_CN \
             && .venv/bin/python -m trytond.modules.ecom_order_center.demo \
-                -c "$TRYTOND_CONFIG" -d "$DB"); then
-        rm -f "$DATA_DIR/$DB.sqlite"
+                -c "$TRYTOND_CONFIG" -d "$DB" \
+            && .venv/bin/python -m trytond.modules.ecom_platforms.demo \
+                -c "$TRYTOND_CONFIG" -d "$DB" --endpoint "$SIMULATOR"); then
+        rm -f "$DATA_DIR/$DB.sqlite" "$passfile"
         echo "Creating the demo database failed; nothing was kept." >&2
         exit 1
     fi
@@ -46,14 +50,25 @@ elif [ "$(cat "$stamp" 2>/dev/null)" != "$modules_hash" ]; then
     echo "$modules_hash" > "$stamp"
 fi
 
+# The platforms' stand-in, making new orders every few seconds, and the
+# scheduler that downloads them: orders arrive on their own.
+.venv/bin/python -m trytond.modules.ecom_platforms.simulator \
+    --port "$SIM_PORT" --state "$DATA_DIR/$DB-simulator.json" \
+    --rate "${ORDERS_PER_MINUTE:-6}" > "$DATA_DIR/$DB-simulator.log" 2>&1 &
+simulator_pid=$!
+.venv/bin/trytond-cron -d "$DB" > "$DATA_DIR/$DB-cron.log" 2>&1 &
+cron_pid=$!
+trap 'kill $simulator_pid $cron_pid 2>/dev/null' EXIT
+
 cat <<EOT
 
   ecom suite is running: http://127.0.0.1:$PORT/
   database: $DB    login: admin    password: $ADMIN_PASSWORD
+  platform simulator: $SIMULATOR (${ORDERS_PER_MINUTE:-6} new orders a minute)
   (Ctrl-C stops it; RESET=1 make demo starts from a new database)
 
 EOT
 # Load the database's modules at start-up: quicker first login, and
 # trytond 8.0.12 fails a first login on a pool that was not loaded yet.
 export TRYTOND_DATABASE_NAMES=$DB
-exec .venv/bin/trytond
+.venv/bin/trytond

@@ -28,7 +28,7 @@ def server(tmp_path_factory):
     "Run the README's main command on a fresh database and a free port"
     port = free_port()
     env = dict(os.environ, DATA_DIR=str(tmp_path_factory.mktemp('db')),
-        PORT=str(port), ADMIN_PASSWORD=PASSWORD)
+        PORT=str(port), SIM_PORT=str(free_port()), ADMIN_PASSWORD=PASSWORD)
     for var in ['TRYTOND_CONFIG', 'DB_NAME', 'DB_CACHE',
             'TRYTOND_DATABASE_URI']:
         env.pop(var, None)
