@@ -1,6 +1,15 @@
 "Orders downloaded from the simulator into the order center"
 import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
 import unittest
+from contextlib import closing
 from datetime import timedelta
 
 from trytond.modules.ecom_order_center.tests.tools import setup_seller
@@ -207,3 +216,56 @@ class DownloadTestCase(unittest.TestCase):
                     self.assertEqual(Pool().get('ecom.order').search_count(
                             [('platform_order_id', '=', order['id'])]),
                         count)
+
+
+@unittest.skipUnless(has_upsert(), "the order center has no upsert yet")
+class KillTestCase(unittest.TestCase):
+    "A worker killed in the middle of a download loses and doubles nothing"
+
+    def test_kill_and_rerun(self):
+        simulator = start_simulator(seed=7)
+        self.addCleanup(simulator.stop)
+        now = time.time()
+        simulator.state.generate(600, ['PDD01'], now - 2.5 * 86400, now - 60)
+        expected = {o['id']: len(o['lines'])
+            for o in simulator.state.orders('PDD01').values()}
+        directory = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, directory)
+        env = dict(os.environ, DB_NAME='killtest',
+            TRYTOND_DATABASE_URI='sqlite://',
+            TRYTOND_DATABASE__PATH=directory)
+        command = [sys.executable, '-m',
+            'trytond.modules.ecom_platforms.tests.kill_download']
+        subprocess.run(command + ['prepare', simulator.url], env=env,
+            check=True, timeout=600)
+        database = os.path.join(directory, 'killtest.sqlite')
+
+        def stored():
+            with closing(sqlite3.connect(database, timeout=30)) as db:
+                return db.execute(
+                    'SELECT o.platform_order_id, COUNT(l.id) '
+                    'FROM ecom_order o JOIN ecom_shop s ON s.id = o.shop '
+                    'LEFT JOIN ecom_order_line l ON l."order" = o.id '
+                    'WHERE s.code = ? GROUP BY o.id', ('PDD01',)).fetchall()
+
+        # every platform call answers slowly, so the kill lands mid-way
+        simulator.state.add_fault('PDD01', 'slow', 100000, 0.03)
+        worker = subprocess.Popen(command + ['download', simulator.url],
+            env=env)
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and worker.poll() is None:
+            if len(stored()) >= 100:
+                break
+            time.sleep(0.2)
+        self.assertIsNone(worker.poll(), "the download ended before the kill")
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()
+        partial = stored()
+        self.assertLess(len(partial), len(expected))
+
+        simulator.state.data['faults'] = []
+        subprocess.run(command + ['download', simulator.url], env=env,
+            check=True, timeout=600)
+        rows = stored()
+        self.assertEqual(len(rows), len({r[0] for r in rows}))
+        self.assertEqual(dict(rows), expected)

@@ -1,0 +1,64 @@
+"""Measure download + normalize + upsert of orders from the simulator.
+
+``python -m trytond.modules.ecom_platforms.benchmark --orders 10000``
+
+The database comes from Tryton's test tooling: set DB_NAME,
+TRYTOND_DATABASE_URI (sqlite:// or postgresql://...) and DB_CACHE as for
+the tests; it is set up with the shared seller if needed."""
+import argparse
+import time
+from datetime import timedelta
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog='ecom-platform-benchmark')
+    parser.add_argument('--orders', type=int, default=10000)
+    parser.add_argument('--shop', default='TB01',
+        help="shop code whose platform is simulated")
+    options = parser.parse_args(argv)
+
+    from trytond.modules.ecom_order_center.tests.tools import setup_seller
+    from trytond.tests.test_tryton import DB_NAME
+    from trytond.tests.tools import activate_modules
+    activate_modules(['ecom_platforms'], setup_seller)
+
+    from trytond.pool import Pool
+
+    from .clients.base import utcnow
+    from .simulator import Simulator
+    from .tests.simulated import as_admin
+    from .tests.test_download import point_shops
+
+    simulator = Simulator(None, rate=0, seed=1).start('127.0.0.1', 0)
+    try:
+        now = time.time()
+        simulator.state.generate(options.orders, [options.shop],
+            now - 20 * 3600, now - 60)
+        end = utcnow()
+        start = end - timedelta(hours=21)
+        with as_admin(DB_NAME) as transaction:
+            point_shops(simulator.url)
+            transaction.commit()
+            shop, = Pool().get('ecom.shop').search(
+                [('code', '=', options.shop)])
+            began = time.perf_counter()
+            fetched = list(shop.get_client().orders_changed(start, end))
+            fetch = time.perf_counter() - began
+            began = time.perf_counter()
+            log = shop.download(start, end, commit=True)
+            total = time.perf_counter() - began
+            backend = transaction.database.__class__.__module__
+            new, failed = log.new, log.failed
+            transaction.commit()
+        print("orders: %d (%s, %s)" % (len(fetched), options.shop, backend))
+        print("download + normalize: %.1f s, %.0f orders/s" % (
+                fetch, len(fetched) / fetch))
+        print("download + normalize + upsert: %.1f s, %.0f orders/s "
+            "(new %s, failed %s)" % (total, len(fetched) / total, new,
+                failed))
+    finally:
+        simulator.stop()
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,111 @@
+"Spreadsheet import, shipment write-back and stock push, with a database"
+import unittest
+
+from trytond.modules.ecom_order_center.tests.tools import setup_seller
+from trytond.pool import Pool
+from trytond.tests.test_tryton import DB_NAME
+from trytond.tests.tools import activate_modules
+
+from .simulated import admin, as_admin, run_locked, start_simulator
+from .test_download import has_upsert, point_shops
+from .test_spreadsheet import CSV
+
+
+@unittest.skipUnless(has_upsert(), "the order center has no upsert yet")
+class WriteBackTestCase(unittest.TestCase):
+
+    def setUp(self):
+        activate_modules(['ecom_platforms'], setup_seller)
+        self.simulator = start_simulator()
+        self.addCleanup(self.simulator.stop)
+
+    def shop(self, code):
+        shop, = Pool().get('ecom.shop').search([('code', '=', code)])
+        return shop
+
+    def test_import_wizard_keeps_good_rows(self):
+        with as_admin(DB_NAME):
+            pool = Pool()
+            Wizard = pool.get('ecom.order.import', type='wizard')
+            Order = pool.get('ecom.order')
+            session_id, _, _ = Wizard.create()
+            result = Wizard.execute(session_id, {'start': {
+                        'shop': self.shop('MAN01').id,
+                        'file': CSV.encode('gbk'),
+                        'filename': 'orders.csv'}}, 'import_')
+            report = result['view']['defaults']['report']
+            self.assertIn('4', report.splitlines()[1])
+            orders = Order.search([('shop.code', '=', 'MAN01')])
+            self.assertEqual(sorted(o.platform_order_id for o in orders),
+                ['M1', 'M3'])
+            m1, = [o for o in orders if o.platform_order_id == 'M1']
+            self.assertEqual(len(m1.lines), 2)
+            self.assertEqual({li.product.code for li in m1.lines},
+                {'TEA-LJ-250', 'KIT-LJ-GIFT'})
+
+    def test_shipment_confirmed_on_platform(self):
+        first, second = admin(self.simulator, 'orders',
+            {'shop': 'TB01', 'count': 2})['orders']
+        with as_admin(DB_NAME):
+            pool = Pool()
+            Order = pool.get('ecom.order')
+            Carrier = pool.get('carrier')
+            point_shops(self.simulator.url)
+            self.shop('TB01').download()
+            orders = Order.search([('shop.code', '=', 'TB01')],
+                order=[('platform_order_id', 'ASC')])
+            zto, = Carrier.search([('party.code', '=', 'ZTO')])
+            admin(self.simulator, 'fault',
+                {'shop': 'TB01', 'kind': 'http_500', 'count': 4})
+            for order, tracking in zip(orders, ['ZT001', 'ZT002']):
+                order.carrier = zto
+                order.tracking_number = tracking
+                order.save()
+            run_locked(lambda: Order.write(orders, {'state': 'shipped'}))
+            self.assertEqual({o.platform_shipment for o in orders},
+                {'pending'})
+            Order.confirm_pending_shipments()
+            # the first failed through the server errors, visibly
+            states = sorted(o.platform_shipment for o in orders)
+            self.assertEqual(states, ['confirmed', 'failed'])
+            failed, = [o for o in orders if o.platform_shipment == 'failed']
+            self.assertIn('500', failed.platform_shipment_error)
+            # and is retried until the platform takes it
+            Order.confirm_pending_shipments()
+            self.assertEqual({o.platform_shipment for o in orders},
+                {'confirmed'})
+        shipments = self.simulator.state.data['shipments']
+        self.assertEqual(sorted((s['order'], s['carrier'], s['tracking'])
+                for s in shipments), sorted([
+                    (first['id'], 'ZTO', 'ZT001'),
+                    (second['id'], 'ZTO', 'ZT002')]))
+
+    def test_listings_mapped_and_stock_pushed(self):
+        with as_admin(DB_NAME):
+            pool = Pool()
+            Listing = pool.get('ecom.listing')
+            point_shops(self.simulator.url)
+            shop = self.shop('DY01')
+            log = shop.download_listings()
+            self.assertEqual((log.new, log.errors), (12, ''))
+            listings = {li.outer_code: li
+                for li in Listing.search([('shop', '=', shop.id)])}
+            self.assertEqual(listings['KIT-LJ-GIFT'].product.code,
+                'KIT-LJ-GIFT')
+            self.assertEqual(shop.download_listings().unchanged, 12)
+            shop.stock_safety = 10
+            shop.save()
+            listings['TEA-PE-357'].stock_cap = 5
+            listings['TEA-PE-357'].save()
+            log = shop.push_stock()
+            self.assertEqual((log.updated, log.failed), (12, 0))
+            pushed = {li['outer_code']: li['quantity']
+                for li in self.simulator.state.data['shops']['DY01'][
+                    'listings']}
+            # Guangzhou holds 80 of each product: 72 after 10 % safety;
+            # a kit shows as many as its scarcest component allows
+            self.assertEqual(pushed['TEA-LJ-250'], 72)
+            self.assertEqual(pushed['KIT-LJ-GIFT'], 72)
+            self.assertEqual(pushed['KIT-TEA-SET'], 18)
+            self.assertEqual(pushed['TEA-PE-357'], 5)
+            self.assertEqual(shop.push_stock().unchanged, 12)

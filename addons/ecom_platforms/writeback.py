@@ -1,0 +1,244 @@
+"""What goes back to the platforms: shipments confirmed with their tracking
+number, listings downloaded and mapped, available stock pushed."""
+import math
+from decimal import Decimal
+
+from trytond.i18n import gettext
+from trytond.model import fields
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
+
+from .clients import PlatformError, Retryable, SessionExpired
+from .clients.base import utcnow
+from .shop import API_PLATFORMS
+
+
+class Order(metaclass=PoolMeta):
+    __name__ = 'ecom.order'
+
+    tracking_number = fields.Char("Tracking Number",
+        help="The waybill number the order shipped with.")
+    platform_shipment = fields.Selection([
+            (None, ""),
+            ('pending', "Pending"),
+            ('confirmed', "Confirmed"),
+            ('failed', "Failed"),
+            ], "Platform Shipment", readonly=True,
+        help="Whether the platform has been told the order shipped.")
+    platform_shipment_error = fields.Text("Platform Shipment Error",
+        readonly=True)
+
+    @classmethod
+    def write(cls, *args):
+        if not args:
+            return
+        super().write(*args)
+        actions = iter(args)
+        shipped = []
+        for orders, values in zip(actions, actions):
+            if values.get('state') == 'shipped':
+                shipped.extend(o for o in orders
+                    if o.shop.platform in API_PLATFORMS
+                    and o.platform_shipment != 'confirmed')
+        if shipped:
+            super().write(shipped, {'platform_shipment': 'pending'})
+            cls.__queue__.confirm_on_platform(shipped)
+
+    @classmethod
+    def confirm_pending_shipments(cls):
+        "Try again every shipment the platform has not confirmed yet"
+        orders = cls.search([
+                ('platform_shipment', 'in', ['pending', 'failed']),
+                ])
+        if orders:
+            cls.confirm_on_platform(orders)
+
+    @classmethod
+    def confirm_on_platform(cls, orders):
+        "Tell each order's platform the carrier and tracking number"
+        results = {}
+        for order in orders:
+            if order.platform_shipment == 'confirmed':
+                continue
+            try:
+                order.shop.get_client().confirm_shipment(
+                    order.platform_order_id,
+                    order.carrier.party.code if order.carrier else None,
+                    order.tracking_number)
+                results[order] = ('confirmed', None)
+            except SessionExpired as error:
+                order.shop.session_expired(error)
+                results[order] = ('failed', str(error))
+            except (PlatformError, Retryable) as error:
+                results[order] = ('failed', gettext(
+                        'ecom_platforms.msg_platform_error',
+                        shop=order.shop.rec_name, error=str(error)))
+        for order, (state, error) in results.items():
+            super().write([order], {
+                    'platform_shipment': state,
+                    'platform_shipment_error': error})
+
+
+class Listing(metaclass=PoolMeta):
+    __name__ = 'ecom.listing'
+
+    platform_inventory_id = fields.Char("Platform Inventory ID",
+        readonly=True,
+        help="The platform's stock record of the listing, where it has one.")
+    stock_cap = fields.Integer("Stock Cap",
+        help="The most stock ever shown on the platform (empty: no cap).")
+    pushed_quantity = fields.Integer("Pushed Quantity", readonly=True)
+    pushed_at = fields.DateTime("Pushed At", readonly=True)
+
+
+class Shop(metaclass=PoolMeta):
+    __name__ = 'ecom.shop'
+
+    stock_safety = fields.Numeric("Stock Safety %", digits=(5, 2),
+        help="Share of the available stock kept back from the platform.")
+    stock_push = fields.Boolean("Push Stock",
+        help="Push available stock to the platform on schedule.")
+
+    @staticmethod
+    def default_stock_safety():
+        return Decimal(0)
+
+    @staticmethod
+    def default_stock_push():
+        return False
+
+    def download_listings(self):
+        "Fetch the shop's listings, update known ones, map new ones"
+        pool = Pool()
+        Listing = pool.get('ecom.listing')
+        SyncLog = pool.get('ecom.sync_log')
+        log = SyncLog(shop=self, kind='listings', new=0, updated=0,
+            unchanged=0, failed=0, errors='')
+        try:
+            remote = list(self.get_client().listings())
+        except SessionExpired as error:
+            self.session_expired(error)
+            log.add_error(str(error))
+            remote = []
+        except (PlatformError, Retryable) as error:
+            log.add_error(str(error))
+            remote = []
+        known = {(li.platform_item_id, li.platform_sku_id or ''): li
+            for li in Listing.search([('shop', '=', self.id)])}
+        to_save, missing = [], []
+        for values in remote:
+            key = (values['platform_item_id'], values['platform_sku_id'])
+            listing = known.get(key)
+            if listing is None:
+                missing.append(values)
+                continue
+            changes = {'title': values['title'],
+                'outer_code': values['outer_code'],
+                'platform_inventory_id': values.get('inventory_item_id')}
+            if any(getattr(listing, k) != v for k, v in changes.items()):
+                for name, value in changes.items():
+                    setattr(listing, name, value)
+                to_save.append(listing)
+                log.updated += 1
+            else:
+                log.unchanged += 1
+        products = Listing.find_products(v['outer_code'] for v in missing)
+        for values in missing:
+            product = products.get(values['outer_code'])
+            to_save.append(Listing(shop=self,
+                    platform_item_id=values['platform_item_id'],
+                    platform_sku_id=values['platform_sku_id'],
+                    outer_code=values['outer_code'], title=values['title'],
+                    platform_inventory_id=values.get('inventory_item_id'),
+                    product=product.id if product else None))
+            log.new += 1
+        Listing.save(to_save)
+        log.save()
+        return log
+
+    def stock_to_push(self, listings):
+        "Quantity to show per listing: available less safety, capped"
+        pool = Pool()
+        Product = pool.get('product.product')
+        Date = pool.get('ir.date')
+        products = list({li.product.id for li in listings if li.product})
+        with Transaction().set_context(locations=[self.warehouse.id],
+                stock_date_end=Date.today(), with_childs=True):
+            available = {p.id: p.forecast_quantity
+                for p in Product.browse(products)}
+        keep = 1 - (self.stock_safety or 0) / 100
+        result = {}
+        for listing in listings:
+            if not listing.product:
+                continue
+            quantity = max(math.floor(
+                    Decimal(str(available[listing.product.id] or 0)) * keep),
+                0)
+            if listing.stock_cap is not None:
+                quantity = min(quantity, listing.stock_cap)
+            result[listing] = quantity
+        return result
+
+    def push_stock(self, force=False):
+        "Send the available stock of every mapped listing to the platform"
+        pool = Pool()
+        Listing = pool.get('ecom.listing')
+        SyncLog = pool.get('ecom.sync_log')
+        log = SyncLog(shop=self, kind='stock', new=0, updated=0,
+            unchanged=0, failed=0, errors='')
+        listings = Listing.search([
+                ('shop', '=', self.id), ('product', '!=', None)])
+        client = self.get_client()
+        now = utcnow()
+        for listing, quantity in self.stock_to_push(listings).items():
+            if not force and listing.pushed_quantity == quantity:
+                log.unchanged += 1
+                continue
+            try:
+                client.push_stock({
+                        'platform_item_id': listing.platform_item_id,
+                        'platform_sku_id': listing.platform_sku_id or '',
+                        'inventory_item_id': listing.platform_inventory_id,
+                        }, quantity)
+            except SessionExpired as error:
+                self.session_expired(error)
+                log.add_error(str(error))
+                break
+            except (PlatformError, Retryable) as error:
+                log.failed += 1
+                log.add_error('%s: %s' % (listing.rec_name, error))
+                continue
+            listing.pushed_quantity = quantity
+            listing.pushed_at = now
+            listing.save()
+            log.updated += 1
+        log.save()
+        return log
+
+    @classmethod
+    def push_stock_due(cls):
+        "Queue a stock push per shop that pushes stock"
+        for shop in cls.search([
+                    ('platform', 'in', API_PLATFORMS),
+                    ('stock_push', '=', True),
+                    ('auth_state', '=', 'authorized'),
+                    ]):
+            cls.__queue__.push_stock_queued([shop])
+
+    @classmethod
+    def push_stock_queued(cls, shops):
+        for shop in shops:
+            shop.push_stock()
+
+
+class Cron(metaclass=PoolMeta):
+    __name__ = 'ir.cron'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.method.selection.extend([
+                ('ecom.shop|push_stock_due', "Push Stock to Platforms"),
+                ('ecom.order|confirm_pending_shipments',
+                    "Confirm Shipments on Platforms"),
+                ])
