@@ -292,3 +292,40 @@ class ExceptionRuleTestCase(OrderCenterCase):
         rule.save()
         self.upsert(normalized('E4001', status='unpaid'))
         self.assertEqual(self.order('E4001').state, 'draft')
+
+
+class RefundInterceptionTestCase(OrderCenterCase):
+    "A refund asked after posting stops the parcel at packing"
+
+    def post(self, *orders):
+        self.upsert(*orders)
+        records = self.Order.find([('shop', '=', self.shop.id)])
+        for button in ['cs_audit', 'finance_audit', 'post']:
+            self.Order.click(records, button)
+        return records
+
+    def test_refund_after_posting_intercepts_shipment(self):
+        self.post(normalized('R1001', line('1', 'TEA-DHP-200',
+                    price='228.00')))
+        result, = self.upsert(normalized('R1001', line('1', 'TEA-DHP-200',
+                    price='228.00', refund='requested')))
+        self.assertEqual(result[1], 'updated')
+        order, = self.Order.find([('platform_order_id', '=', 'R1001')])
+        self.assertEqual(order.state, 'posted')
+        self.assertEqual(order.refund_state, 'requested')
+        shipment, = order.sales[0].shipments
+        self.assertTrue(shipment.ecom_intercepted)
+        self.assertIn('refund', shipment.ecom_intercept_reason)
+        self.assertIn('intercepted', order.exceptions)
+        # The same news again intercepts nothing more.
+        again, = self.upsert(normalized('R1001', line('1', 'TEA-DHP-200',
+                    price='228.00', refund='requested')))
+        self.assertEqual(again[1], 'unchanged')
+
+    def test_address_edit_after_posting_is_not_applied(self):
+        self.post(normalized('R2001'))
+        self.upsert(normalized('R2001', receiver_address='新地址 1 号'))
+        order, = self.Order.find([('platform_order_id', '=', 'R2001')])
+        self.assertEqual(order.receiver_address, '文三路 398 号')
+        self.assertIn('receiver_address', order.exceptions)
+        self.assertFalse(order.sales[0].shipments[0].ecom_intercepted)
