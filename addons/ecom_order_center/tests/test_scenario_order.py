@@ -329,3 +329,30 @@ class RefundInterceptionTestCase(OrderCenterCase):
         self.assertEqual(order.receiver_address, '文三路 398 号')
         self.assertIn('receiver_address', order.exceptions)
         self.assertFalse(order.sales[0].shipments[0].ecom_intercepted)
+
+
+class AuditStrategyTestCase(OrderCenterCase):
+    "Orders a strategy allows are audited without a clerk"
+
+    def test_small_quiet_orders_are_audited_alone(self):
+        Strategy = Model.get('ecom.audit_strategy')
+        Strategy(name="小额无留言免客审", stage='cs', shop=self.shop,
+            max_amount=Decimal('500'), no_buyer_message=True,
+            stock_available=True).save()
+        Strategy(name="小额免财审", stage='finance',
+            max_amount=Decimal('300')).save()
+        self.upsert(
+            normalized('S1001', buyer='a'),
+            normalized('S1002', buyer='b', buyer_message='能开发票吗'),
+            normalized('S1003', line('1', 'POT-ZS-200', price='388.00'),
+                total_amount=Decimal('388.00'), buyer='c'))
+        states = {o.platform_order_id: o for o in self.Order.find(
+                [('shop', '=', self.shop.id)])}
+        self.assertEqual(states['S1001'].state, 'approved')
+        self.assertEqual(states['S1002'].state, 'draft')
+        self.assertEqual(states['S1003'].state, 'cs_approved')
+        self.assertIn('小额免财审',
+            [d.rule for d in states['S1001'].decisions])
+        left, = [d for d in states['S1002'].decisions
+            if d.outcome == 'Left to a person.']
+        self.assertIn('No Buyer Message', left.values)
