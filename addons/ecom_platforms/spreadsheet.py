@@ -146,7 +146,8 @@ def parse(data, filename):
             quantity = _decimal(values['quantity'], HEADERS['quantity'][0])
             if quantity <= 0 or quantity != int(quantity):
                 raise RowError('msg_import_quantity')
-            unit_price = _decimal(values['unit_price'], HEADERS['unit_price'][0])
+            unit_price = _decimal(values['unit_price'],
+                HEADERS['unit_price'][0])
             if not str(values['outer_code'] or '').strip():
                 raise RowError('msg_import_no_code')
             order = orders.get(order_id) or _new_order(order_id, values)
@@ -172,8 +173,8 @@ def parse(data, filename):
 
 def _new_order(order_id, values):
     text = {k: str(values.get(k) or '').strip() for k in HEADERS}
-    shipping = _decimal(values.get('shipping_amount'), HEADERS['shipping_amount'][0]).quantize(
-        Decimal('0.01'))
+    shipping = _decimal(values.get('shipping_amount'),
+        HEADERS['shipping_amount'][0]).quantize(Decimal('0.01'))
     order_date = _date(values.get('order_date')) or datetime.now(
         timezone.utc).replace(tzinfo=None)
     return {

@@ -61,10 +61,13 @@ class Order(metaclass=PoolMeta):
             if order.platform_shipment == 'confirmed':
                 continue
             try:
-                order.shop.get_client().confirm_shipment(
-                    order.platform_order_id,
-                    order.carrier.party.code if order.carrier else None,
-                    order.tracking_number)
+                client = order.shop.get_client()
+                platform_order_id, lines = order.platform_shipment_part(
+                    client)
+                if lines is not None or not order.part_already_confirmed():
+                    client.confirm_shipment(platform_order_id,
+                        order.carrier.party.code if order.carrier else None,
+                        order.tracking_number, lines)
                 results[order] = ('confirmed', None)
             except SessionExpired as error:
                 order.shop.session_expired(error)
@@ -77,6 +80,27 @@ class Order(metaclass=PoolMeta):
             super().write([order], {
                     'platform_shipment': state,
                     'platform_shipment_error': error})
+
+
+    def split_parts(self):
+        "All parts of the platform order this order belongs to"
+        root = getattr(self, 'split_from', None) or self
+        return [root] + list(getattr(root, 'split_orders', None) or [])
+
+    def platform_shipment_part(self, client):
+        """The platform order to confirm, and the lines this part ships
+        when the order was split and the platform takes partial shipments
+        (None: the whole order)"""
+        parts = self.split_parts()
+        if len(parts) > 1 and client.partial_shipment:
+            return parts[0].platform_order_id, [
+                line.platform_line_id for line in self.lines]
+        return parts[0].platform_order_id, None
+
+    def part_already_confirmed(self):
+        "Whether another part already confirmed the whole platform order"
+        return any(p.platform_shipment == 'confirmed'
+            for p in self.split_parts() if p != self)
 
 
 class Listing(metaclass=PoolMeta):

@@ -4,7 +4,7 @@ Each module is an adapter (speaks and signs the API), a mapper
 (``normalize``: payload to the order center's normalized order) and uses
 the order center's unique (shop, platform_order_id) key as binder."""
 from .base import (
-    Client, MalformedOrder, PlatformError, Retryable, SessionExpired)
+    Client, PlatformError, Retryable, SessionExpired)
 
 
 def client_class(platform):
@@ -19,5 +19,5 @@ def client_class(platform):
         }[platform]
 
 
-__all__ = ['Client', 'MalformedOrder', 'PlatformError', 'Retryable',
-    'SessionExpired', 'client_class']
+__all__ = ['Client', 'PlatformError', 'Retryable', 'SessionExpired',
+    'client_class']

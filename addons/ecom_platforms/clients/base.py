@@ -33,10 +33,6 @@ class Retryable(PlatformError):
         self.retry_after = retry_after
 
 
-class MalformedOrder(ValueError):
-    "An order payload that cannot be normalized"
-
-
 class Client:
     """Speak one platform's API for one shop.
 
@@ -48,6 +44,8 @@ class Client:
     page_size = 100
     # whether line refund states come from refunds() rather than the order
     line_refunds = False
+    # whether one order can be confirmed shipped part by part
+    partial_shipment = False
 
     def __init__(self, endpoint, app_key, app_secret, session_key,
             retries=5, backoff=1.0, max_backoff=30, timeout=30):

@@ -28,6 +28,7 @@ def iso(value):
 
 class ShopifyClient(Client):
     platform = 'shopify'
+    partial_shipment = True
     window = timedelta(days=30)
     page_size = 250
     location_id = None

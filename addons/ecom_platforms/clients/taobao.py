@@ -41,6 +41,7 @@ TRADE_FIELDS = ('tid,status,created,pay_time,modified,payment,post_fee,'
 
 class TaobaoClient(Client):
     platform = 'taobao'
+    partial_shipment = True
     window = timedelta(days=1)
     sign_method = 'hmac-sha256'
 

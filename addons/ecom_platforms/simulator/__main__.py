@@ -1,4 +1,5 @@
-"Run the platform simulator: python -m trytond.modules.ecom_platforms.simulator"
+"""Run the platform simulator:
+python -m trytond.modules.ecom_platforms.simulator"""
 import argparse
 import signal
 import threading

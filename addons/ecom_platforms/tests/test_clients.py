@@ -255,7 +255,8 @@ class ClientTestCase(unittest.TestCase):
                     self.assertTrue(refunds)
                     self.assertIn(stage, {r[2] for r in refunds})
                     normalized, = [o for o in client.orders_with_refunds(
-                            *window()) if o['platform_order_id'] == order['id']]
+                            *window())
+                        if o['platform_order_id'] == order['id']]
                     self.assertEqual(normalized['lines'][0]['refund_status'],
                         stage)
 

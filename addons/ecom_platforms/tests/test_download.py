@@ -231,7 +231,8 @@ class KillTestCase(unittest.TestCase):
             for o in simulator.state.orders('PDD01').values()}
         directory = tempfile.mkdtemp()
         self.addCleanup(shutil.rmtree, directory)
-        env = dict(os.environ, DB_NAME='killtest',
+        # a cache of its own: the file database must match the code
+        env = dict(os.environ, DB_NAME='killtest', DB_CACHE=directory,
             TRYTOND_DATABASE_URI='sqlite://',
             TRYTOND_DATABASE__PATH=directory)
         command = [sys.executable, '-m',

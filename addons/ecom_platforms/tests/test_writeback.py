@@ -1,4 +1,5 @@
 "Spreadsheet import, shipment write-back and stock push, with a database"
+import importlib.util
 import unittest
 
 from trytond.modules.ecom_order_center.tests.tools import setup_seller
@@ -109,3 +110,34 @@ class WriteBackTestCase(unittest.TestCase):
             self.assertEqual(pushed['KIT-TEA-SET'], 18)
             self.assertEqual(pushed['TEA-PE-357'], 5)
             self.assertEqual(shop.push_stock().unchanged, 12)
+
+    @unittest.skipUnless(importlib.util.find_spec(
+            'trytond.modules.ecom_order_center.merge'),
+        "the order center does not split orders yet")
+    def test_split_order_confirmed_per_part(self):
+        "Each part of a split Taobao order ships its own lines"
+        with as_admin(DB_NAME):
+            pool = Pool()
+            Order = pool.get('ecom.order')
+            point_shops(self.simulator.url)
+            sim_order = None
+            while not sim_order or len(sim_order['lines']) < 2:
+                sim_order, = admin(self.simulator, 'orders',
+                    {'shop': 'TB01', 'count': 1})['orders']
+            self.shop('TB01').download()
+            root, = Order.search(
+                [('platform_order_id', '=', sim_order['id'])])
+            child, = root.split_by_lines([root.lines[0]])
+            parts = [root, child]
+            for part, tracking in zip(parts, ['P1', 'P2']):
+                part.tracking_number = tracking
+                part.save()
+            Order.confirm_on_platform(parts)
+            self.assertEqual({p.platform_shipment for p in parts},
+                {'confirmed'})
+        shipments = [s for s in self.simulator.state.data['shipments']
+            if s['order'] == sim_order['id']]
+        self.assertEqual(sorted(s['tracking'] for s in shipments),
+            ['P1', 'P2'])
+        self.assertEqual(sorted(len(s['lines']) for s in shipments),
+            sorted([len(sim_order['lines']) - 1, 1]))
