@@ -93,12 +93,11 @@ def test_clerk_logs_in_and_opens_order_center(server, browser):
                 (By.CSS_SELECTOR, 'input[type="password"]')))
         password.send_keys(PASSWORD, Keys.ENTER)
 
-        menu = wait.until(EC.visibility_of_element_located(
-                (By.XPATH, '//*[@id="menu"]//*[normalize-space(text())="订单中心"]'
-                    )))
+        menu = wait.until(EC.visibility_of_element_located((By.XPATH,
+                    '//*[@id="menu"]//*[normalize-space(text())="订单中心"]')))
         menu.click()
-        orders = wait.until(EC.visibility_of_element_located(
-                (By.XPATH, '//*[@id="menu"]//*[normalize-space(text())="订单"]')))
+        orders = wait.until(EC.visibility_of_element_located((By.XPATH,
+                    '//*[@id="menu"]//*[normalize-space(text())="订单"]')))
         orders.click()
         # The order list opens in a tab with its Chinese filter tabs.
         WebDriverWait(browser, 120).until(EC.visibility_of_element_located(

@@ -6,5 +6,7 @@ class Box(ModelSQL, ModelView):
     __name__ = 'ecom.iot.box'
 
     name = fields.Char("Name", required=True)
-    identifier = fields.Char("Identifier", required=True, help="What the box sends to say who it is.")
-    warehouse = fields.Many2One('stock.location', "Warehouse", domain=[('type', '=', 'warehouse')])
+    identifier = fields.Char("Identifier", required=True,
+        help="What the box sends to say who it is.")
+    warehouse = fields.Many2One('stock.location', "Warehouse",
+        domain=[('type', '=', 'warehouse')])

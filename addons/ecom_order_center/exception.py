@@ -223,8 +223,8 @@ class Order(metaclass=PoolMeta):
                     continue
                 decisions.append(Decision(order=order, date=now,
                         rule=rule.name, values=finding,
-                        outcome=gettext(
-                            'ecom_order_center.msg_exception_%s' % rule.action)))
+                        outcome=gettext('ecom_order_center.msg_exception_'
+                            + rule.action)))
                 if rule.action == 'block' and finding not in blocks:
                     blocks.append(finding)
             order.exceptions = '\n'.join(blocks) or None

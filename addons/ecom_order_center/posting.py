@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 from trytond.i18n import gettext
-from trytond.model import ModelView, Workflow, fields
+from trytond.model import ModelView, fields
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
@@ -74,54 +74,46 @@ class Order(metaclass=PoolMeta):
                     values=user.rec_name, outcome=outcome) for o in orders])
 
     @classmethod
-    def _refused(cls, orders):
+    def _refuse_refunds(cls, orders):
         "Record why orders with a refund request stay; return the others"
-        refused, accepted = [], []
-        for order in orders:
-            if order.refund_state == 'requested':
-                refused.append(order)
-            else:
-                accepted.append(order)
+        refused = [o for o in orders if o.refund_state == 'requested']
         if refused:
-            cls._log_decision(refused, gettext('ecom_order_center.msg_rule_audit'),
+            cls._log_decision(refused,
+                gettext('ecom_order_center.msg_rule_audit'),
                 gettext('ecom_order_center.msg_audit_refund_requested'))
-        return accepted
+        return [o for o in orders if o.refund_state != 'requested']
 
     @classmethod
     @ModelView.button
     def cs_audit(cls, orders):
         "Customer-service audit: checked orders go to finance"
-        orders = cls._refused(cls._lock_fresh(orders, 'draft'))
-        cls._audit(orders, 'cs_approved',
-            gettext('ecom_order_center.msg_rule_cs_audit'))
-        return orders
+        return cls._audit(cls._refuse_refunds(cls._lock_fresh(
+                    orders, 'draft')), 'cs_approved', 'msg_rule_cs_audit')
 
     @classmethod
     @ModelView.button
     def finance_audit(cls, orders):
         "Finance audit: approved orders can be posted"
-        orders = cls._refused(cls._lock_fresh(orders, 'cs_approved'))
-        cls._audit(orders, 'approved',
-            gettext('ecom_order_center.msg_rule_finance_audit'))
-        return orders
+        return cls._audit(cls._refuse_refunds(cls._lock_fresh(
+                    orders, 'cs_approved')), 'approved',
+            'msg_rule_finance_audit')
 
     @classmethod
     @ModelView.button
     def undo_audit(cls, orders):
         "Back to draft (弃审) while the order is not posted"
-        orders = (cls._lock_fresh(orders, 'cs_approved')
-            + cls._lock_fresh(orders, 'approved'))
-        cls._audit(orders, 'draft',
-            gettext('ecom_order_center.msg_rule_undo_audit'))
-        return orders
+        return cls._audit(cls._lock_fresh(orders, 'cs_approved')
+            + cls._lock_fresh(orders, 'approved'), 'draft',
+            'msg_rule_undo_audit')
 
     @classmethod
     def _audit(cls, orders, state, rule):
-        if not orders:
-            return
-        cls.write(orders, {'state': state})
-        cls._log_decision(orders, rule, gettext(
-                'ecom_order_center.msg_outcome_state', state=state))
+        if orders:
+            cls.write(orders, {'state': state})
+            cls._log_decision(orders,
+                gettext('ecom_order_center.' + rule),
+                gettext('ecom_order_center.msg_outcome_state', state=state))
+        return orders
 
     @classmethod
     @ModelView.button

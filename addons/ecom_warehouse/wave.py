@@ -7,7 +7,8 @@ class Wave(ModelSQL, ModelView):
     __name__ = 'ecom.wave'
 
     name = fields.Char("Name", required=True)
-    warehouse = fields.Many2One('stock.location', "Warehouse", required=True, domain=[('type', '=', 'warehouse')])
+    warehouse = fields.Many2One('stock.location', "Warehouse",
+        required=True, domain=[('type', '=', 'warehouse')])
     shipments = fields.One2Many('stock.shipment.out', 'ecom_wave', "Shipments")
 
 
