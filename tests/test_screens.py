@@ -6,7 +6,8 @@ import polib
 from lxml import etree
 
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.tests.test_tryton import (
+    activate_module, drop_db, with_transaction)
 
 MODULES = ['ecom_order_center', 'ecom_platforms', 'ecom_warehouse',
     'ecom_finance', 'ecom_iot']
@@ -17,6 +18,10 @@ class ScreensTestCase(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         activate_module(MODULES)
+
+    @classmethod
+    def tearDownClass(cls):
+        drop_db()
 
     @with_transaction()
     def test_list_columns_have_a_web_client_widget(self):

@@ -19,7 +19,7 @@ from trytond.pool import Pool
 from trytond.protocols.wrappers import Response
 from trytond.tests.test_tryton import Client
 from trytond.wsgi import app
-from trytond.tests.test_tryton import DB_NAME
+from trytond.tests.test_tryton import DB_NAME, drop_db
 from trytond.tests.tools import activate_modules
 
 from ..simulator import default_credentials
@@ -66,6 +66,8 @@ class DownloadTestCase(unittest.TestCase):
 
     def setUp(self):
         self.config = activate_modules(['ecom_platforms'], setup_seller)
+        # closes the database's connections, which the next restore needs
+        self.addCleanup(drop_db)
         self.simulator = start_simulator()
         self.addCleanup(self.simulator.stop)
 

@@ -4,7 +4,7 @@ import unittest
 
 from trytond.modules.ecom_order_center.tests.tools import setup_seller
 from trytond.pool import Pool
-from trytond.tests.test_tryton import DB_NAME
+from trytond.tests.test_tryton import DB_NAME, drop_db
 from trytond.tests.tools import activate_modules
 
 from .simulated import admin, as_admin, run_locked, start_simulator
@@ -17,6 +17,7 @@ class WriteBackTestCase(unittest.TestCase):
 
     def setUp(self):
         activate_modules(['ecom_platforms'], setup_seller)
+        self.addCleanup(drop_db)
         self.simulator = start_simulator()
         self.addCleanup(self.simulator.stop)
 
