@@ -122,21 +122,27 @@ class Order(metaclass=PoolMeta):
         pool = Pool()
         Sale = pool.get('sale.sale')
         Address = pool.get('party.address')
-        orders = cls._lock_fresh(orders, 'approved')
-        if not orders:
+        groups = cls._posting_groups(cls._lock_fresh(orders, 'approved'))
+        if not groups:
             return []
-        sales = [order._get_sale() for order in orders]
+        sales = [group[0]._get_sale(group) for group in groups]
         Address.save([s.shipment_address for s in sales])
         Sale.save(sales)
         Sale.quote(sales)
         Sale.confirm(sales)
         Sale.process(sales)
+        orders = [o for group in groups for o in group]
         cls.write(orders, {'state': 'posted'})
-        for order, sale in zip(orders, sales):
-            cls.write([order], {'sales': [('add', [sale.id])]})
+        for group, sale in zip(groups, sales):
+            cls.write(list(group), {'sales': [('add', [sale.id])]})
         cls._log_decision(orders, gettext('ecom_order_center.msg_rule_post'),
             gettext('ecom_order_center.msg_outcome_posted'))
         return orders
+
+    @classmethod
+    def _posting_groups(cls, orders):
+        "The orders that become one sale together, the first leading"
+        return [[order] for order in orders]
 
     def _get_customer(self):
         pool = Pool()
@@ -170,24 +176,29 @@ class Order(metaclass=PoolMeta):
             address.country = self.receiver_subdivision.country
         return address
 
-    def _get_sale(self):
+    def _get_sale(self, group=None):
+        "The sale of the order and those shipped with it in group"
         pool = Pool()
         Sale = pool.get('sale.sale')
+        group = group or [self]
         party = self._get_customer()
+        references = ','.join(o.platform_order_id for o in group)
         sale = Sale(company=self.shop.company, party=party,
             currency=self.currency,
             warehouse=self.warehouse or self.shop.warehouse,
-            reference=self.platform_order_id,
-            description=self.shop.code + ' ' + self.platform_order_id,
+            reference=references,
+            description=self.shop.code + ' ' + references,
             sale_date=(self.order_date or dt.datetime.now()).date(),
-            ecom_shipping_amount=self.shipping_amount or Decimal(0))
+            ecom_shipping_amount=sum(
+                (o.shipping_amount or Decimal(0) for o in group),
+                Decimal(0)))
         sale.on_change_party()
         sale.shipment_address = self._get_shipment_address(party)
         # Revenue is invoiced when the parcel leaves, not when it is posted.
         sale.invoice_method = 'fulfillment'
         sale.carrier = self.carrier
         sale.shipment_cost_method = 'order' if self.carrier else None
-        sale.lines = [l._get_sale_line(sale) for l in self.lines
+        sale.lines = [l._get_sale_line(sale) for o in group for l in o.lines
             if l.product and l.refund_state != 'refunded']
         return sale
 

@@ -31,5 +31,7 @@ def create_order(seller, shop='TB01', lines=(('TEA-LJ-250', 1),),
         line.quantity = quantity
         line.unit_price = line.product.template.list_price
         line.amount = line.unit_price * quantity
+    if order.total_amount is None:
+        order.total_amount = sum(l.amount for l in order.lines)
     order.save()
     return order
