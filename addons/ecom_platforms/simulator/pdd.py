@@ -131,7 +131,8 @@ class PddApi(PlatformApi):
         start = int(params.get('start_confirm_at') or 0)
         end = int(params.get('end_confirm_at') or 0)
         if end < start or end - start > 86400:
-            return error(50001, '时间范围超出限制', '查询时间范围不能超过24小时')
+            return error(50001, '时间范围超出限制',
+                '查询时间范围不能超过24小时')
         orders = sorted((o for o in state.orders(shop).values()
                 if o['pay_time'] and start <= o['pay_time'] <= end),
             key=lambda o: (o['pay_time'], o['id']))
@@ -146,7 +147,8 @@ class PddApi(PlatformApi):
         start = int(params.get('start_updated_at') or 0)
         end = int(params.get('end_updated_at') or 0)
         if end < start or end - start > 1800:
-            return error(50001, '时间范围超出限制', '查询时间范围不能超过30分钟')
+            return error(50001, '时间范围超出限制',
+                '查询时间范围不能超过30分钟')
         orders = self._filter(state.changed(shop, start, end), params)
         page, size = self._paging(params)
         rows, has_next = page_of(orders, page, size)
@@ -158,7 +160,8 @@ class PddApi(PlatformApi):
         start = int(params.get('start_updated_at') or 0)
         end = int(params.get('end_updated_at') or 0)
         if end < start or end - start > 1800:
-            return error(50001, '时间范围超出限制', '查询时间范围不能超过30分钟')
+            return error(50001, '时间范围超出限制',
+                '查询时间范围不能超过30分钟')
         rows = []
         for order in state.changed(shop, start, end):
             for line in order['lines']:

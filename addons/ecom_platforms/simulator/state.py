@@ -252,7 +252,8 @@ class State:
 
     def ship(self, shop, order_id, carrier, tracking, line_ids=None):
         with self.lock:
-            order = self.orders(shop)[order_id]
+            if order_id not in self.orders(shop):
+                raise KeyError(order_id)
             self.data['shipments'].append({'shop': shop, 'order': order_id,
                     'carrier': carrier, 'tracking': tracking,
                     'lines': line_ids})
