@@ -10,8 +10,10 @@ test:            ## set up, run every test on SQLite, PostgreSQL and Chromium
 setup:           ## only install (virtualenv, modules, web client)
 	scripts/setup.sh
 
-bench:           ## order pipeline vs plain sale API on a throwaway PostgreSQL
+bench:           ## order pipeline and platform download on a throwaway PostgreSQL
 	scripts/setup.sh
-	scripts/with-postgresql .venv/bin/python -O \
-		-m trytond.modules.ecom_order_center.benchmark \
-		--orders $(or $(ORDERS),1000 10000)
+	scripts/with-postgresql sh -c '\
+		.venv/bin/python -O -m trytond.modules.ecom_order_center.benchmark \
+			--orders $(or $(ORDERS),1000 10000) \
+		&& .venv/bin/python -O -m trytond.modules.ecom_platforms.benchmark \
+			--orders $(or $(DOWNLOADS),10000)'

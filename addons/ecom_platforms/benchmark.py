@@ -2,10 +2,12 @@
 
 ``python -m trytond.modules.ecom_platforms.benchmark --orders 10000``
 
-The database comes from Tryton's test tooling: set DB_NAME,
-TRYTOND_DATABASE_URI (sqlite:// or postgresql://...) and DB_CACHE as for
-the tests; it is set up with the shared seller if needed."""
+``make bench`` runs it after the order pipeline's benchmark on a throwaway
+PostgreSQL server.  The database is the one named by DB_NAME (default
+bench_platforms) on TRYTOND_DATABASE_URI; it is set up with the shared
+seller if needed."""
 import argparse
+import os
 import time
 from datetime import timedelta
 
@@ -16,6 +18,7 @@ def main(argv=None):
     parser.add_argument('--shop', default='TB01',
         help="shop code whose platform is simulated")
     options = parser.parse_args(argv)
+    os.environ.setdefault('DB_NAME', 'bench_platforms')
 
     from trytond.modules.ecom_order_center.tests.tools import setup_seller
     from trytond.tests.test_tryton import DB_NAME
