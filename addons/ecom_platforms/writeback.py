@@ -121,7 +121,8 @@ class Shop(metaclass=PoolMeta):
     stock_safety = fields.Numeric("Stock Safety %", digits=(5, 2),
         help="Share of the available stock kept back from the platform.")
     stock_push = fields.Boolean("Push Stock",
-        help="Push available stock to the platform on schedule.")
+        help="Push available stock to the platform on schedule and "
+        "whenever stock moves in or out of the shop's warehouse.")
 
     @staticmethod
     def default_stock_safety():
@@ -253,6 +254,41 @@ class Shop(metaclass=PoolMeta):
     def push_stock_queued(cls, shops):
         for shop in shops:
             shop.push_stock()
+
+
+class Move(metaclass=PoolMeta):
+    __name__ = 'stock.move'
+
+    @classmethod
+    def do(cls, moves):
+        super().do(moves)
+        cls._push_stock_changed(moves)
+
+    @classmethod
+    def cancel(cls, moves):
+        super().cancel(moves)
+        cls._push_stock_changed(moves)
+
+    @classmethod
+    def _push_stock_changed(cls, moves):
+        "Queue a stock push for the shops selling from the moves' warehouses"
+        Shop = Pool().get('ecom.shop')
+        warehouses = set()
+        for move in moves:
+            for location in [move.from_location, move.to_location]:
+                warehouse = location.warehouse if location else None
+                if warehouse:
+                    warehouses.add(warehouse.id)
+        if not warehouses:
+            return
+        shops = Shop.search([
+                ('platform', 'in', API_PLATFORMS),
+                ('stock_push', '=', True),
+                ('auth_state', '=', 'authorized'),
+                ('warehouse', 'in', list(warehouses)),
+                ])
+        if shops:
+            Shop.__queue__.push_stock_queued(shops)
 
 
 class Cron(metaclass=PoolMeta):

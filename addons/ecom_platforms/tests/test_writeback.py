@@ -112,6 +112,31 @@ class WriteBackTestCase(unittest.TestCase):
             self.assertEqual(pushed['TEA-PE-357'], 5)
             self.assertEqual(shop.push_stock().unchanged, 12)
 
+            # 20 more of Longjing arrive in Guangzhou: the shop pushes
+            shop.stock_push = True
+            shop.save()
+            Move = pool.get('stock.move')
+            Location = pool.get('stock.location')
+            Queue = pool.get('ir.queue')
+            supplier, = Location.search([('code', '=', 'SUP')])
+            tea = listings['TEA-LJ-250'].product
+            move = Move(product=tea, quantity=20, unit=tea.default_uom,
+                from_location=supplier,
+                to_location=shop.warehouse.storage_location,
+                unit_price=tea.cost_price, currency=shop.company.currency,
+                company=shop.company)
+            move.save()
+            Queue.delete(Queue.search([]))
+            Move.do([move])
+            task, = Queue.search([])
+            self.assertEqual(task.data['method'], 'push_stock_queued')
+            task.run()
+            pushed = {li['outer_code']: li['quantity']
+                for li in self.simulator.state.data['shops']['DY01'][
+                    'listings']}
+            self.assertEqual(pushed['TEA-LJ-250'], 90)
+            self.assertEqual(pushed['KIT-LJ-GIFT'], 72)
+
     @unittest.skipUnless(importlib.util.find_spec(
             'trytond.modules.ecom_order_center.merge'),
         "the order center does not split orders yet")
