@@ -125,6 +125,8 @@ class Order(metaclass=PoolMeta):
         availability = cls._warehouses_with_stock(orders)
         decisions = []
         to_write = []
+        # orders to the same place by the same carriers cost the same
+        memo = {}
         for order in orders:
             warehouse, decision = order._choose_warehouse(
                 rules, availability[order.id])
@@ -137,7 +139,7 @@ class Order(metaclass=PoolMeta):
                     for l in order._routed_lines()),
                 f'{weight:.3f} kg'))
             carrier, cost, decision = order._choose_carrier(
-                warehouse, weight)
+                warehouse, weight, memo)
             decisions.append(decision)
             to_write.extend([[order], {
                         'warehouse': warehouse.id if warehouse else None,
@@ -273,26 +275,48 @@ class Order(metaclass=PoolMeta):
         return Currency.compute(
             Currency(currency_id), price, self.shop.company.currency)
 
-    def _choose_carrier(self, warehouse, weight):
+    def _freight_key(self, carrier, warehouse, weight):
+        "Orders with the same key cost the same to ship with the carrier"
+        if carrier.carrier_cost_method == 'product':
+            # the carrier's product price: the same for every parcel
+            return (carrier.id, self.shop.company.id)
+        return (carrier.id, warehouse.id if warehouse else None, weight,
+            self.receiver_subdivision.id if self.receiver_subdivision
+            else None, self.shop.company.id)
+
+    def _choose_carrier(self, warehouse, weight, memo=None):
+        """Return the carrier, its freight price and the decision; memo
+        keeps prices and matching carriers between orders"""
         pool = Pool()
         Carrier = pool.get('carrier')
         Selection = pool.get('carrier.selection')
+        if memo is None:
+            memo = {}
+
+        def freight(carrier):
+            key = ('price',) + self._freight_key(carrier, warehouse, weight)
+            if key not in memo:
+                memo[key] = self.freight_price(carrier, weight)
+            return memo[key]
         if self.carrier_code:
             carriers = Carrier.search([
                     ('party.code', '=', self.carrier_code.strip().upper()),
                     ], limit=1)
             if carriers:
                 carrier, = carriers
-                return carrier, self.freight_price(carrier, weight), (
+                return carrier, freight(carrier), (
                     self._decision(
                         gettext('ecom_order_center.msg_route_carrier_buyer'),
                         self.carrier_code, carrier.rec_name))
         pattern = self._carrier_pattern(warehouse, weight)
+        key = ('carriers',) + tuple(sorted(pattern.items()))
+        if key not in memo:
+            memo[key] = Selection.get_carriers(pattern)
         prices = []
-        for carrier in Selection.get_carriers(pattern):
-            price = self.freight_price(carrier, weight)
+        for carrier in memo[key]:
+            cost = freight(carrier)
             prices.append((
-                    price if price is not None else Decimal('Infinity'),
+                    cost if cost is not None else Decimal('Infinity'),
                     carrier))
         values = ', '.join(f'{c.party.code or c.rec_name}={p}'
             for p, c in prices)
