@@ -123,8 +123,9 @@ class ExceptionRule(
             return gettext('ecom_order_center.msg_exception_refund')
 
     def _check_duplicate(self, order, context):
+        together = order.shipped_with()
         others = [o for o in context['mergeable'].get(
-                order._merge_key(), []) if o != order.id]
+                order.merge_key(), []) if o not in together]
         if others:
             Order = Pool().get('ecom.order')
             return gettext('ecom_order_center.msg_exception_duplicate',
@@ -153,9 +154,20 @@ class Blacklist(ModelSQL, ModelView):
 class Order(metaclass=PoolMeta):
     __name__ = 'ecom.order'
 
-    def _merge_key(self):
-        return (self.shop.id, self.buyer, self.receiver_name,
-            self.receiver_phone, self.receiver_address)
+    def merge_key(self):
+        "Orders with the same key ship to the same person at one address"
+        def clean(value):
+            return ''.join((value or '').split())
+        return (self.shop.id, clean(self.buyer), clean(self.receiver_name),
+            clean(self.receiver_phone),
+            self.receiver_subdivision.id if self.receiver_subdivision
+            else None,
+            clean(self.receiver_city), clean(self.receiver_district),
+            clean(self.receiver_address))
+
+    def shipped_with(self):
+        "The ids of the orders that already ship in one parcel with this"
+        return {self.id}
 
     @classmethod
     def check_orders(cls, orders):
@@ -165,7 +177,12 @@ class Order(metaclass=PoolMeta):
         if mapped:
             cls.apply_gifts(mapped)
             cls.route(mapped)
+            cls.merge_automatically(mapped)
         cls.apply_exception_rules(waiting)
+
+    @classmethod
+    def merge_automatically(cls, orders):
+        "Merge the orders where the shop wants it, before they are checked"
 
     @classmethod
     def _exception_context(cls, orders):
@@ -193,7 +210,7 @@ class Order(metaclass=PoolMeta):
                     ('state', 'in', ['draft', 'exception', 'cs_approved',
                             'approved']),
                     ]):
-            mergeable.setdefault(other._merge_key(), []).append(other.id)
+            mergeable.setdefault(other.merge_key(), []).append(other.id)
         return {
             'stock': stock,
             'blacklist': {b.value for b in Blacklist.search(

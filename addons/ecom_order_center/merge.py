@@ -28,6 +28,18 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 UNPOSTED_STATES = {'draft', 'exception', 'cs_approved', 'approved'}
 
 
+class Shop(metaclass=PoolMeta):
+    __name__ = 'ecom.shop'
+
+    auto_merge = fields.Boolean("Merge Automatically",
+        help="Merge each new order with the orders not audited yet "
+        "of the same buyer to the same address.")
+
+    @staticmethod
+    def default_auto_merge():
+        return False
+
+
 class Order(metaclass=PoolMeta):
     __name__ = 'ecom.order'
 
@@ -59,16 +71,22 @@ class Order(metaclass=PoolMeta):
                     },
                 })
 
-    def merge_key(self):
-        "Orders with the same key ship to the same person at one address"
-        def clean(value):
-            return ''.join((value or '').split())
-        return (self.shop.id, clean(self.buyer), clean(self.receiver_name),
-            clean(self.receiver_phone),
-            self.receiver_subdivision.id if self.receiver_subdivision
-            else None,
-            clean(self.receiver_city), clean(self.receiver_district),
-            clean(self.receiver_address))
+    def shipped_with(self):
+        master = self.merged_into or self
+        return {master.id} | {o.id for o in master.merged_orders}
+
+    @classmethod
+    def merge_automatically(cls, orders):
+        """Merge the new orders of shops that merge automatically with the
+        other orders not audited yet of the same buyer and address"""
+        super().merge_automatically(orders)
+        waiting = [o for o in orders
+            if o.state == 'draft' and o.shop.auto_merge
+            and not o.split_from and not o.split_orders]
+        for group in (cls.suggest_merges(waiting) if waiting else []):
+            if all(o.state == 'draft' for o in group):
+                cls.merge(group, rule=gettext(
+                        'ecom_order_center.msg_merge_auto_rule'))
 
     @classmethod
     def suggest_merges(cls, orders):
@@ -97,7 +115,7 @@ class Order(metaclass=PoolMeta):
             order.order_date or order.create_date, order.id)
 
     @classmethod
-    def merge(cls, orders):
+    def merge(cls, orders, rule=None):
         "Merge the orders into the first as master; return the master"
         pool = Pool()
         Decision = pool.get('ecom.order.decision')
@@ -120,7 +138,7 @@ class Order(metaclass=PoolMeta):
         cls.lock(orders)
         members = [o for o in orders[1:] if o.merged_into != master]
         cls.write(members, {'merged_into': master.id})
-        rule = gettext('ecom_order_center.msg_merge_rule')
+        rule = rule or gettext('ecom_order_center.msg_merge_rule')
         Decision.save([Decision(order=o, rule=rule,
                     values=_names(orders)[:255], outcome=master.rec_name)
                 for o in orders])

@@ -254,3 +254,30 @@ class MergeSplitScenarioTestCase(unittest.TestCase):
                 if l.product.code == 'CUP-CR-150'], [10])
         self.assertEqual([l.quantity for l in part_sale.lines
                 if l.product.code == 'CUP-CR-150'], [5])
+
+    def test_shop_merges_automatically(self):
+        "A shop that merges by itself: a buyer's second order joins the first"
+        from .test_scenario_order import line, normalized
+        shop = self.seller.shops['TB01']
+        shop.auto_merge = True
+        shop.save()
+        Order = Model.get('ecom.order')
+
+        def upsert(*orders):
+            Order.upsert_normalized(shop.id, list(orders),
+                self.config.context)
+
+        upsert(normalized('A1001', line('1', 'TEA-LJ-250')))
+        upsert(normalized('A1002', line('1', 'CUP-CR-150', price='39.00')),
+            normalized('A1003', line('1', 'TEA-JH-50', price='58.00'),
+                receiver_address='文二路 9 号'))
+        first, = Order.find([('platform_order_id', '=', 'A1001')])
+        second, = Order.find([('platform_order_id', '=', 'A1002')])
+        elsewhere, = Order.find([('platform_order_id', '=', 'A1003')])
+        self.assertEqual(second.merged_into, first)
+        self.assertIsNone(elsewhere.merged_into)
+        self.assertTrue(any("automatically" in d.rule
+                for d in second.decisions))
+        # merged orders are not flagged as duplicates of each other
+        self.assertNotIn('A1001', second.exceptions or '')
+        self.assertEqual((first.state, second.state), ('draft', 'draft'))
