@@ -1,0 +1,526 @@
+"""Hold (挂起), release and reject (驳回) orders, and act on many selected
+orders at once (批量操作) with a report of what happened to each.
+
+A batch runs in chunks, each in one go for speed inside an SQL savepoint.
+When a chunk raises a user error, its work is rolled back to the savepoint
+and its orders are processed one at a time, each in its own savepoint, so
+the failing order is reported (and logged on the order) with its message
+while the others go on.
+"""
+import itertools
+import json
+from collections import defaultdict
+from contextlib import contextmanager
+
+from trytond.exceptions import UserError
+from trytond.i18n import gettext
+from trytond.model import ModelView, fields
+from trytond.model.exceptions import AccessError
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Bool, Eval
+from trytond.tools import grouped_slice
+from trytond.transaction import Transaction
+from trytond.wizard import Button, StateTransition, StateView, Wizard
+
+from .merge import UNPOSTED_STATES
+
+ACTIONS = [
+    ('cs_audit', "CS Audit"),
+    ('finance_audit', "Finance Audit"),
+    ('undo_audit', "Undo Audit"),
+    ('reject', "Reject"),
+    ('hold', "Hold"),
+    ('release', "Release"),
+    ('post', "Post"),
+    ('set_warehouse', "Set Warehouse"),
+    ('set_carrier', "Set Carrier"),
+    ('set_salesperson', "Set Salesperson"),
+    ('merge', "Merge"),
+    ]
+# The states in which each action can change an order; None: any state
+SOURCES = {
+    'cs_audit': {'draft'},
+    'finance_audit': {'cs_approved'},
+    'undo_audit': {'cs_approved', 'approved'},
+    'reject': {'cs_approved', 'approved'},
+    'hold': UNPOSTED_STATES,
+    'release': None,
+    'post': {'approved'},
+    'set_warehouse': UNPOSTED_STATES,
+    'set_carrier': UNPOSTED_STATES,
+    'set_salesperson': UNPOSTED_STATES,
+    'merge': UNPOSTED_STATES,
+    }
+FULFILMENT_FIELDS = {'warehouse', 'carrier', 'salesperson'}
+# Orders processed in one go; the cost per order stays flat up to here
+CHUNK = 200
+
+_savepoints = itertools.count()
+
+
+@contextmanager
+def savepoint():
+    """Undo what the block did when it raises a user error, and only that:
+    the transaction goes on without it"""
+    transaction = Transaction()
+    cursor = transaction.connection.cursor()
+    name = 'ecom_batch_%s' % next(_savepoints)
+    logs = len(transaction.log_records)
+    tasks = len(transaction.tasks)
+    cursor.execute('SAVEPOINT %s' % name)
+    try:
+        yield
+    except UserError:
+        cursor.execute('ROLLBACK TO SAVEPOINT %s' % name)
+        # Values read in the block may be gone: no cache may serve them
+        for cache in transaction.cache.values():
+            cache.clear()
+        transaction.counter += 1
+        del transaction.log_records[logs:]
+        del transaction.tasks[tasks:]
+        raise
+    else:
+        cursor.execute('RELEASE SAVEPOINT %s' % name)
+
+
+class Order(metaclass=PoolMeta):
+    __name__ = 'ecom.order'
+
+    held = fields.Boolean("Held", readonly=True,
+        help="Audits and posting leave the order alone until it is "
+        "released.")
+    hold_reason = fields.Char("Hold Reason",
+        states={'readonly': Bool(Eval('held'))},
+        help="Why the order waits, for the clerk who releases it.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._buttons.update({
+                'hold': {
+                    'invisible': (Bool(Eval('held'))
+                        | ~Eval('state').in_(list(UNPOSTED_STATES))),
+                    'depends': ['held', 'state'],
+                    },
+                'release': {
+                    'invisible': ~Eval('held'),
+                    'depends': ['held'],
+                    },
+                'reject': {
+                    'invisible': ~Eval('state').in_(
+                        list(SOURCES['reject'])),
+                    'depends': ['state'],
+                    },
+                })
+
+    @staticmethod
+    def default_held():
+        return False
+
+    @classmethod
+    def _lock_current(cls, orders):
+        "Lock the orders and return them as they are now"
+        cls.lock(orders)
+        return cls.browse([o.id for o in orders])
+
+    @classmethod
+    def _log_each(cls, orders, rule, outcome):
+        "Log on each order the outcome(order) of the rule"
+        by_outcome = defaultdict(list)
+        for order in orders:
+            by_outcome[outcome(order)].append(order)
+        for text, group in by_outcome.items():
+            cls._log_decision(group, rule, text)
+
+    @classmethod
+    @ModelView.button
+    def hold(cls, orders, reason=None):
+        "Keep the unposted orders out of audits and posting (挂起)"
+        orders = [o for o in cls._lock_current(orders)
+            if not o.held and o.state in UNPOSTED_STATES]
+        if not orders:
+            return []
+        reasons = {o.id: reason or o.hold_reason or '' for o in orders}
+        values = {'held': True}
+        if reason:
+            values['hold_reason'] = reason
+        cls.write(orders, values)
+        cls._log_each(orders, gettext('ecom_order_center.msg_rule_hold'),
+            lambda o: gettext('ecom_order_center.msg_outcome_held',
+                reason=reasons[o.id]))
+        return orders
+
+    @classmethod
+    @ModelView.button
+    def release(cls, orders):
+        "Let audits and posting take the held orders again"
+        orders = [o for o in cls._lock_current(orders) if o.held]
+        if orders:
+            cls.write(orders, {'held': False, 'hold_reason': None})
+            cls._log_decision(orders,
+                gettext('ecom_order_center.msg_rule_release'),
+                gettext('ecom_order_center.msg_outcome_released'))
+        return orders
+
+    @classmethod
+    def _skip_held(cls, orders, state):
+        "Record why the held orders in state stay; return the others"
+        held = [o for o in cls.browse([o.id for o in orders]) if o.held]
+        cls._log_each([o for o in held if o.state == state],
+            gettext('ecom_order_center.msg_rule_hold'),
+            lambda o: gettext('ecom_order_center.msg_skipped_held',
+                reason=o.hold_reason or ''))
+        held = {o.id for o in held}
+        return [o for o in orders if o.id not in held]
+
+    @classmethod
+    @ModelView.button
+    def cs_audit(cls, orders):
+        return super().cs_audit(cls._skip_held(orders, 'draft'))
+
+    @classmethod
+    @ModelView.button
+    def finance_audit(cls, orders):
+        return super().finance_audit(cls._skip_held(orders, 'cs_approved'))
+
+    @classmethod
+    @ModelView.button
+    def post(cls, orders):
+        return super().post(cls._skip_held(orders, 'approved'))
+
+    @classmethod
+    def _posting_groups(cls, orders):
+        "A merged group waits while one of its orders is held"
+        groups = []
+        for group in super()._posting_groups(orders):
+            held = [o for o in group if o.held]
+            if not held:
+                groups.append(group)
+                continue
+            cls._log_decision([o for o in group if o in orders],
+                gettext('ecom_order_center.msg_rule_post'),
+                gettext('ecom_order_center.msg_post_merged_held',
+                    orders=', '.join(o.rec_name for o in held)))
+        return groups
+
+    @classmethod
+    def _refuse_refunds(cls, orders):
+        """Let through the orders the clerk chose to audit despite their
+        refund request, listed by id in the context"""
+        chosen = set(Transaction().context.get('ecom_refund_continue', []))
+        continued = [o for o in orders
+            if o.refund_state == 'requested' and o.id in chosen]
+        if continued:
+            cls._log_decision(continued,
+                gettext('ecom_order_center.msg_rule_audit'),
+                gettext('ecom_order_center.msg_audit_refund_continued'))
+        continued = {o.id for o in continued}
+        return [o for o in orders if o.id in continued] + (
+            super()._refuse_refunds(
+                [o for o in orders if o.id not in continued]))
+
+    @classmethod
+    @ModelView.button
+    def reject(cls, orders, reason=None):
+        """Send audited orders back to the clerks to rework, with the reason
+        (驳回); unlike undoing an audit, a rejection says why"""
+        orders = (cls._lock_fresh(orders, 'cs_approved')
+            + cls._lock_fresh(orders, 'approved'))
+        if not orders:
+            return []
+        if not reason:
+            raise UserError(gettext('ecom_order_center.msg_reject_reason'))
+        cls.write(orders, {'state': 'draft'})
+        cls._log_decision(orders,
+            gettext('ecom_order_center.msg_rule_reject'),
+            gettext('ecom_order_center.msg_outcome_rejected', reason=reason))
+        return orders
+
+    @classmethod
+    def set_fulfilment(cls, orders, name, value):
+        """Set the warehouse, carrier or salesperson of the orders not posted
+        yet; return those orders"""
+        assert name in FULFILMENT_FIELDS
+        orders = [o for o in cls._lock_current(orders)
+            if o.state in UNPOSTED_STATES]
+        if orders:
+            cls.write(orders, {name: value.id if value else None})
+            cls._log_decision(orders,
+                gettext('ecom_order_center.msg_rule_set_by_hand',
+                    field=cls.fields_get([name])[name]['string']),
+                value.rec_name if value else '')
+        return orders
+
+
+class BatchStart(ModelView):
+    "Batch Action on Orders"
+    __name__ = 'ecom.order.batch.start'
+
+    action = fields.Selection(ACTIONS, "Action", required=True, sort=False)
+    warehouse = fields.Many2One('stock.location', "Warehouse",
+        domain=[('type', '=', 'warehouse')],
+        states={
+            'invisible': Eval('action') != 'set_warehouse',
+            'required': Eval('action') == 'set_warehouse',
+            })
+    carrier = fields.Many2One('carrier', "Carrier",
+        states={
+            'invisible': Eval('action') != 'set_carrier',
+            'required': Eval('action') == 'set_carrier',
+            })
+    salesperson = fields.Many2One('company.employee', "Salesperson",
+        states={
+            'invisible': Eval('action') != 'set_salesperson',
+            'required': Eval('action') == 'set_salesperson',
+            })
+    reason = fields.Char("Reason",
+        states={
+            'invisible': ~Eval('action').in_(['reject', 'hold']),
+            'required': Eval('action').in_(['reject', 'hold']),
+            })
+    orders_count = fields.Integer("Orders", readonly=True)
+    selected_states = fields.Text("Selected States", readonly=True,
+        help="The state of each order when the clerk selected it.")
+
+
+class BatchRefund(ModelView):
+    "Batch Finance Audit: Refund Requests"
+    __name__ = 'ecom.order.batch.refund'
+
+    orders = fields.Many2Many('ecom.order', None, None, "Orders",
+        readonly=True,
+        help="The selected orders whose buyer asked for a refund.")
+    choice = fields.Selection([
+            ('skip', "Skip Them"),
+            ('continue', "Continue Anyway"),
+            ], "Refund Requests", required=True)
+
+    @classmethod
+    def default_choice(cls):
+        return 'skip'
+
+
+class BatchResult(ModelView):
+    "Batch Action Result"
+    __name__ = 'ecom.order.batch.result'
+
+    order = fields.Many2One('ecom.order', "Order", readonly=True)
+    outcome = fields.Selection([
+            ('done', "Done"),
+            ('skipped', "Skipped"),
+            ('failed', "Failed"),
+            ], "Outcome", readonly=True)
+    reason = fields.Char("Reason", readonly=True)
+
+
+class BatchSummary(ModelView):
+    "Batch Action Summary"
+    __name__ = 'ecom.order.batch.summary'
+
+    done = fields.Integer("Done", readonly=True)
+    skipped = fields.Integer("Skipped", readonly=True)
+    failed = fields.Integer("Failed", readonly=True)
+    results = fields.One2Many('ecom.order.batch.result', None, "Results",
+        readonly=True)
+
+
+class Batch(Wizard):
+    "Batch Action on Orders"
+    __name__ = 'ecom.order.batch'
+
+    start = StateView('ecom.order.batch.start',
+        'ecom_order_center.order_batch_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Run", 'check', 'tryton-ok', default=True),
+            ])
+    check = StateTransition()
+    refund = StateView('ecom.order.batch.refund',
+        'ecom_order_center.order_batch_refund_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Run", 'run', 'tryton-ok', default=True),
+            ])
+    run = StateTransition()
+    summary = StateView('ecom.order.batch.summary',
+        'ecom_order_center.order_batch_summary_view_form', [
+            Button("Close", 'end', 'tryton-close', default=True),
+            ])
+
+    def default_start(self, fields):
+        return {
+            'orders_count': len(self.records),
+            'selected_states': json.dumps(
+                {o.id: o.state for o in self.records}),
+            }
+
+    def transition_check(self):
+        self._check_access()
+        if self.start.action == 'finance_audit' and self._refund_requests():
+            return 'refund'
+        return 'run'
+
+    def _refund_requests(self):
+        return [o for o in self.records if o.state == 'cs_approved'
+            and o.refund_state == 'requested' and not o.held]
+
+    def default_refund(self, fields):
+        return {
+            'orders': [o.id for o in self._refund_requests()],
+            'choice': 'skip',
+            }
+
+    def _check_access(self):
+        """Refuse actions the user may not do on one order either: the
+        groups of the order's button, of the merge wizard, or the right to
+        edit orders"""
+        pool = Pool()
+        Button = pool.get('ir.model.button')
+        ActionWizard = pool.get('ir.action.wizard')
+        ModelAccess = pool.get('ir.model.access')
+        User = pool.get('res.user')
+        action = self.start.action
+        if Transaction().user == 0:
+            return
+        if action.startswith('set_'):
+            ModelAccess.check('ecom.order', 'write')
+            return
+        if action == 'merge':
+            allowed = ActionWizard.get_groups('ecom.order.merge')
+        else:
+            allowed = Button.get_groups('ecom.order', action)
+        if allowed and not allowed & set(User.get_groups()):
+            raise AccessError(gettext('ecom_order_center.msg_batch_access',
+                    action=self._action_string()))
+
+    def transition_run(self):
+        pool = Pool()
+        Order = pool.get('ecom.order')
+        Decision = pool.get('ecom.order.decision')
+        self._check_access()
+        ids = [o.id for o in self.records]
+        before = {o.id: (o.state, o.held) for o in Order.browse(ids)}
+        last = Decision.search([], order=[('id', 'DESC')], limit=1)
+        since = last[0].id if last else 0
+        errors = {}
+        context = {}
+        if (self.start.action == 'finance_audit'
+                and self.refund.choice == 'continue'):
+            context['ecom_refund_continue'] = [
+                o.id for o in self.refund.orders]
+        with Transaction().set_context(context):
+            if self.start.action == 'merge':
+                # A merge is one decision on the whole group
+                try:
+                    with savepoint():
+                        self._apply(Order.browse(ids))
+                except UserError as exception:
+                    errors = dict.fromkeys(ids, exception.message)
+            else:
+                for chunk in grouped_slice(ids, CHUNK):
+                    self._process(list(chunk), errors)
+        if errors:
+            Order._log_each(Order.browse(list(errors)),
+                gettext('ecom_order_center.msg_rule_batch',
+                    action=self._action_string()),
+                lambda o: gettext('ecom_order_center.msg_batch_failed',
+                    error=errors[o.id]))
+        self.summary.results = self._results(ids, before, since, errors)
+        return 'summary'
+
+    def _process(self, ids, errors):
+        """Process the orders in one go; when that fails, one at a time,
+        recording the message of those that fail"""
+        Order = Pool().get('ecom.order')
+        try:
+            with savepoint():
+                self._apply(Order.browse(ids))
+        except UserError as exception:
+            if len(ids) == 1:
+                errors[ids[0]] = exception.message
+            else:
+                for id_ in ids:
+                    self._process([id_], errors)
+
+    def _apply(self, orders):
+        Order = Pool().get('ecom.order')
+        action = self.start.action
+        if action in {'reject', 'hold'}:
+            getattr(Order, action)(orders, self.start.reason)
+        elif action.startswith('set_'):
+            name = action[len('set_'):]
+            Order.set_fulfilment(orders, name, getattr(self.start, name))
+        elif action == 'merge':
+            Order.merge(orders)
+        else:
+            getattr(Order, action)(orders)
+
+    def _action_string(self):
+        field = self.start.fields_get(['action'])['action']
+        return dict(field['selection'])[self.start.action]
+
+    def _results(self, ids, before, since, errors):
+        "What happened to each order, from its state and its last decision"
+        pool = Pool()
+        Order = pool.get('ecom.order')
+        Result = pool.get('ecom.order.batch.result')
+        Decision = pool.get('ecom.order.decision')
+        decided = {}
+        for decision in Decision.search([
+                    ('order', 'in', ids),
+                    ('id', '>', since),
+                    ], order=[('id', 'ASC')]):
+            decided[decision.order.id] = decision.outcome
+        results = []
+        for order in Order.browse(ids):
+            if order.id in errors:
+                outcome, reason = 'failed', errors[order.id]
+            elif self._done(before[order.id], order):
+                outcome, reason = 'done', decided.get(order.id, '')
+            else:
+                outcome, reason = 'skipped', self._skip_reason(
+                    order, before[order.id], decided.get(order.id))
+            results.append(Result(order=order, outcome=outcome,
+                    reason=reason))
+        counts = defaultdict(int)
+        for result in results:
+            counts[result.outcome] += 1
+        self.summary.done = counts['done']
+        self.summary.skipped = counts['skipped']
+        self.summary.failed = counts['failed']
+        return results
+
+    def _done(self, before, order):
+        state, held = before
+        action = self.start.action
+        if action == 'hold':
+            return order.held and not held
+        elif action == 'release':
+            return held and not order.held
+        elif action.startswith('set_'):
+            return state in UNPOSTED_STATES
+        elif action == 'merge':
+            return True
+        return order.state != state
+
+    def _skip_reason(self, order, before, decided):
+        state, held = before
+        action = self.start.action
+        sources = SOURCES[action]
+        selected = json.loads(self.start.selected_states or '{}').get(
+            str(order.id), state)
+        names = dict(order.fields_get(['state'])['state']['selection'])
+        if sources is not None and state not in sources:
+            if selected in sources:
+                return gettext('ecom_order_center.msg_batch_processed',
+                    state=names[state])
+            return gettext('ecom_order_center.msg_batch_wrong_state',
+                state=names[state])
+        elif decided:
+            return decided
+        elif action == 'hold' and held:
+            return gettext('ecom_order_center.msg_batch_already_held')
+        elif action == 'release' and not held:
+            return gettext('ecom_order_center.msg_batch_not_held')
+        return gettext('ecom_order_center.msg_batch_unchanged')
+
+    def default_summary(self, fields):
+        return self.summary._default_values
