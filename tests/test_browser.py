@@ -103,8 +103,17 @@ def test_clerk_logs_in_and_opens_order_center(server, browser):
         WebDriverWait(browser, 120).until(EC.visibility_of_element_located(
                 (By.XPATH, '//*[contains(@class, "tab-content")]'
                     '//*[normalize-space(text())="待审核"]')))
+        browser.save_screenshot(str(SCREENSHOTS / 'order-center.png'))
+        assert '订单中心' in browser.page_source
+
+        # The to-do board: orders per shop and step, in Chinese.
+        todo = wait.until(EC.visibility_of_element_located((By.XPATH,
+                    '//*[@id="menu"]//*[normalize-space(text())="待办"]')))
+        todo.click()
+        WebDriverWait(browser, 120).until(EC.visibility_of_element_located(
+                (By.XPATH, '//*[contains(@class, "tab-content")]'
+                    '//th[.//text()[normalize-space(.)="订单数"]]')))
     except Exception:
         browser.save_screenshot(str(SCREENSHOTS / 'failure.png'))
         raise
-    browser.save_screenshot(str(SCREENSHOTS / 'order-center.png'))
-    assert '订单中心' in browser.page_source
+    browser.save_screenshot(str(SCREENSHOTS / 'todo.png'))
