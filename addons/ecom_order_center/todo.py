@@ -1,5 +1,4 @@
 """The to-do board (待办): how many orders wait in each shop and step."""
-from sql import Literal
 from sql.aggregate import Count, Min
 
 from trytond.model import ModelSQL, ModelView, fields
@@ -45,7 +44,7 @@ class OrderTodo(ModelSQL, ModelView):
             Min(order.id).as_('id'),
             order.shop.as_('shop'),
             order.state.as_('state'),
-            Count(Literal('*')).as_('count'),
+            Count(order.id).as_('count'),
             where=order.state.in_([s for s, _ in TODO_STATES])
             & order.id.in_(visible),
             group_by=[order.shop, order.state])
