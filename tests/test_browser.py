@@ -93,26 +93,24 @@ def test_clerk_logs_in_and_opens_order_center(server, browser):
                 (By.CSS_SELECTOR, 'input[type="password"]')))
         password.send_keys(PASSWORD, Keys.ENTER)
 
-        menu = wait.until(EC.visibility_of_element_located((By.XPATH,
-                    '//*[@id="menu"]//*[normalize-space(text())="订单中心"]')))
-        menu.click()
-        orders = wait.until(EC.visibility_of_element_located((By.XPATH,
-                    '//*[@id="menu"]//*[normalize-space(text())="订单"]')))
-        orders.click()
+        def open_menu(name, shows):
+            "Click the menu entry name; wait for shows in the opened tab"
+            wait.until(EC.visibility_of_element_located((By.XPATH,
+                        '//*[@id="menu"]//*[normalize-space(text())="%s"]'
+                        % name))).click()
+            if shows:
+                WebDriverWait(browser, 120).until(
+                    EC.visibility_of_element_located((By.XPATH,
+                            '//*[contains(@class, "tab-content")]' + shows)))
+
+        open_menu("订单中心", None)
         # The order list opens in a tab with its Chinese filter tabs.
-        WebDriverWait(browser, 120).until(EC.visibility_of_element_located(
-                (By.XPATH, '//*[contains(@class, "tab-content")]'
-                    '//*[normalize-space(text())="待审核"]')))
+        open_menu("订单", '//*[normalize-space(text())="待审核"]')
         browser.save_screenshot(str(SCREENSHOTS / 'order-center.png'))
         assert '订单中心' in browser.page_source
 
         # The to-do board: orders per shop and step, in Chinese.
-        todo = wait.until(EC.visibility_of_element_located((By.XPATH,
-                    '//*[@id="menu"]//*[normalize-space(text())="待办"]')))
-        todo.click()
-        WebDriverWait(browser, 120).until(EC.visibility_of_element_located(
-                (By.XPATH, '//*[contains(@class, "tab-content")]'
-                    '//th[.//text()[normalize-space(.)="订单数"]]')))
+        open_menu("待办", '//th[.//text()[normalize-space(.)="订单数"]]')
     except Exception:
         browser.save_screenshot(str(SCREENSHOTS / 'failure.png'))
         raise

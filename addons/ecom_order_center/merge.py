@@ -457,24 +457,18 @@ class Split(Wizard):
 class Merge(Wizard):
     "Merge Orders"
     __name__ = 'ecom.order.merge'
+    # the ecom.order class method that merges the selected records
+    _merge = 'merge'
 
     start = StateTransition()
 
     def transition_start(self):
-        pool = Pool()
-        Order = pool.get('ecom.order')
-        Order.merge(self.records)
+        Order = Pool().get('ecom.order')
+        getattr(Order, self._merge)(self.records)
         return 'end'
 
 
-class MergeSuggested(Wizard):
+class MergeSuggested(Merge):
     "Merge Suggested Orders"
     __name__ = 'ecom.order.merge_suggested'
-
-    start = StateTransition()
-
-    def transition_start(self):
-        pool = Pool()
-        Order = pool.get('ecom.order')
-        Order.merge_suggested(self.records)
-        return 'end'
+    _merge = 'merge_suggested'
