@@ -1,7 +1,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
+from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -90,6 +90,13 @@ class Order(Workflow, ModelSQL, ModelView):
                 Unique(t, t.shop, t.platform_order_id),
                 'ecom_order_center.msg_order_unique'),
             ]
+        cls._sql_indexes.update({
+                # The tabs and the 待办 board count orders by state.
+                Index(t, (t.state, Index.Equality(cardinality='low'))),
+                # Possible duplicates and merges are looked up by buyer.
+                Index(t, (t.shop, Index.Equality()),
+                    (t.buyer, Index.Equality())),
+                })
         cls._order = [('order_date', 'DESC NULLS FIRST'), ('id', 'DESC')]
         cls._transitions |= {
             ('draft', 'cancelled'),
@@ -223,3 +230,12 @@ class OrderSale(ModelSQL):
         ondelete='CASCADE')
     sale = fields.Many2One('sale.sale', "Sale", required=True,
         ondelete='CASCADE')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.order, Index.Range())),
+                Index(t, (t.sale, Index.Range())),
+                })

@@ -122,6 +122,7 @@ class Order(metaclass=PoolMeta):
         pool = Pool()
         Sale = pool.get('sale.sale')
         Address = pool.get('party.address')
+        OrderSale = pool.get('ecom.order-sale.sale')
         groups = cls._posting_groups(cls._lock_fresh(orders, 'approved'))
         if not groups:
             return []
@@ -133,8 +134,8 @@ class Order(metaclass=PoolMeta):
         Sale.process(sales)
         orders = [o for group in groups for o in group]
         cls.write(orders, {'state': 'posted'})
-        for group, sale in zip(groups, sales):
-            cls.write(list(group), {'sales': [('add', [sale.id])]})
+        OrderSale.create([{'order': o.id, 'sale': sale.id}
+                for group, sale in zip(groups, sales) for o in group])
         cls._log_decision(orders, gettext('ecom_order_center.msg_rule_post'),
             gettext('ecom_order_center.msg_outcome_posted'))
         return orders
@@ -231,12 +232,10 @@ class Sale(metaclass=PoolMeta):
 
     @fields.depends('carrier', 'ecom_shipping_amount')
     def on_change_with_available_carriers(self, name=None):
-        carriers = super().on_change_with_available_carriers(name=name)
         # The order center chose the carrier by its own rules.
-        if (self.ecom_shipping_amount is not None and self.carrier
-                and self.carrier not in carriers):
-            carriers = list(carriers) + [self.carrier]
-        return carriers
+        if self.ecom_shipping_amount is not None and self.carrier:
+            return [self.carrier]
+        return super().on_change_with_available_carriers(name=name)
 
     def get_shipment_cost_line(self, carrier, cost, unit_price=None):
         if self.ecom_shipping_amount is not None:
