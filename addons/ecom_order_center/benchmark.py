@@ -4,8 +4,9 @@
         -m trytond.modules.ecom_order_center.benchmark --orders 1000 10000
 
 For each N it generates N orders for one shop (single items, kits, two-item
-orders and unknown SKUs that end in exception), pushes them through upsert
-(with listing mapping and checks), customer-service audit, finance audit and
+orders and unknown SKUs that end in exception; the shop has a tiered gift
+rule and one capped per buyer), pushes them through upsert (with listing
+mapping, gifts and checks), customer-service audit, finance audit and
 posting, in batches, and prints orders/second per stage.  Then it posts a
 sample of the same orders the way a plain connector would: one sale at a
 time through proteus (create, quote, confirm, process), and prints the
@@ -146,6 +147,23 @@ def pipeline(database, context, shop_id, orders):
     print('  %-22s %7d orders %8.1f s %9.1f orders/s' % (
             'end to end', len(orders), total, len(orders) / total),
         flush=True)
+
+    def outcome():
+        Order = Pool().get('ecom.order')
+        Line = Pool().get('ecom.order.line')
+        mine = [('order.shop', '=', shop_id),
+            ('order.platform_order_id', 'in', ids)]
+        states = {}
+        for order in Order.search([
+                    ('shop', '=', shop_id),
+                    ('platform_order_id', 'in', ids)]):
+            states[order.state] = states.get(order.state, 0) + 1
+        gifts = len({l.order for l in Line.search(mine + [
+                        ('gift', '=', True)])})
+        print('  outcome: %s; %d with gifts' % (', '.join(
+                    '%d %s' % (n, s) for s, n in sorted(states.items())),
+                gifts), flush=True)
+    in_transaction(database, context, outcome)
     return report
 
 
@@ -175,6 +193,27 @@ def plain_sales(config, seller, orders):
     return time.perf_counter() - start
 
 
+def add_gift_rules(config, seller, shop):
+    "The shop's promotions: a tiered gift and one capped per buyer"
+    from proteus import Model
+    Rule = Model.get('ecom.gift_rule', config=config)
+    Product = Model.get('product.product', config=config)
+
+    def rule(name, codes, tiers, **values):
+        rule = Rule(name=name, shop=shop, **values)
+        for code in codes:
+            rule.products.append(Product(seller.products[code].id))
+        for threshold, code in tiers:
+            gift = rule.gifts.new()
+            gift.threshold = Decimal(threshold)
+            gift.product = seller.products[code]
+        rule.save()
+    rule("买龙井送试饮", ['TEA-LJ-250', 'TEA-LJ-500', 'KIT-LJ-GIFT'],
+        [(1, 'GFT-SP-01'), (2, 'GFT-TS-01')])
+    rule("满300送茶匙", [], [(300, 'GFT-TS-01')], threshold_type='amount',
+        buyer_cap=1, total_cap=1000000)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--orders', type=int, nargs='+', default=[1000])
@@ -198,6 +237,7 @@ def main(argv=None):
             if product.type == 'goods'},
         seller.warehouses, seller.company, config)
     shop = seller.shops['TB01']
+    add_gift_rules(config, seller, shop)
     context = dict(config.context)
     products = [code for code, *_ in PRODUCTS if not code.startswith('GFT')]
     kits = [code for code, *_ in KITS]

@@ -13,11 +13,12 @@ on the rule rows before it reads anything) and the count is read afterwards.
 from collections import defaultdict
 from decimal import Decimal
 
+from sql import Literal, Null
 from sql.aggregate import Count
 
 from trytond.i18n import gettext
 from trytond.model import (
-    DeactivableMixin, ModelSQL, ModelView, fields, sequence_ordered)
+    DeactivableMixin, Index, ModelSQL, ModelView, fields, sequence_ordered)
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
@@ -120,10 +121,15 @@ class GiftRule(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
         per_buyer = {}
         shop_ids = {s for s, _ in buyers or []}
         if shop_ids:
+            names = [b for _, b in buyers if b is not None]
+            of_buyers = order.buyer.in_(names) if names else Literal(False)
+            if any(b is None for _, b in buyers):
+                of_buyers |= order.buyer == Null
             cursor.execute(*from_.select(
                     line.gift_rule, order.shop, order.buyer,
                     Count(order.id, distinct=True),
-                    where=where & order.shop.in_(list(shop_ids)),
+                    where=where & order.shop.in_(list(shop_ids))
+                    & of_buyers,
                     group_by=[line.gift_rule, order.shop, order.buyer]))
             for rule_id, shop_id, buyer, count in cursor:
                 if (shop_id, buyer) in buyers:
@@ -213,6 +219,14 @@ class OrderLine(metaclass=PoolMeta):
     gift_rule = fields.Many2One('ecom.gift_rule', "Gift Rule", readonly=True,
         ondelete='RESTRICT',
         help="The rule that gave this gift; empty for gifts added by hand.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        # The caps count the orders holding a rule's gifts.
+        cls._sql_indexes.add(Index(t, (t.gift_rule, Index.Range()),
+                where=t.gift_rule != Null))
 
 
 class Order(metaclass=PoolMeta):
