@@ -194,6 +194,8 @@ class Order(metaclass=PoolMeta):
                 (o.shipping_amount or Decimal(0) for o in group),
                 Decimal(0)))
         sale.on_change_party()
+        # The party's defaults must not replace what the buyer paid in.
+        sale.currency = self.currency
         sale.shipment_address = self._get_shipment_address(party)
         # Revenue is invoiced when the parcel leaves, not when it is posted.
         sale.invoice_method = 'fulfillment'
