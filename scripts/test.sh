@@ -14,7 +14,8 @@ apt_install() {
         >/dev/null
 }
 
-PYTEST=(.venv/bin/python -m pytest -p no:cacheprovider -q -rfE)
+# Each report ends with its 25 slowest tests, to see where the time goes.
+PYTEST=(.venv/bin/python -m pytest -p no:cacheprovider -q -rfE --durations=25)
 mkdir -p var/cache var/log
 # A cached database is only good for the modules it was made with.
 modules_hash=$(scripts/modules-hash)
