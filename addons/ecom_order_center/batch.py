@@ -507,13 +507,12 @@ class Batch(Wizard):
         sources = SOURCES[action]
         selected = json.loads(self.start.selected_states or '{}').get(
             str(order.id), state)
-        names = dict(order.fields_get(['state'])['state']['selection'])
         if sources is not None and state not in sources:
             if selected in sources:
                 return gettext('ecom_order_center.msg_batch_processed',
-                    state=names[state])
+                    state=order.state_name(state))
             return gettext('ecom_order_center.msg_batch_wrong_state',
-                state=names[state])
+                state=order.state_name(state))
         elif decided:
             return decided
         elif action == 'hold' and held:

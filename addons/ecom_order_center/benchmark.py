@@ -150,16 +150,12 @@ def pipeline(database, context, shop_id, orders):
 
     def outcome():
         Order = Pool().get('ecom.order')
-        Line = Pool().get('ecom.order.line')
-        mine = [('order.shop', '=', shop_id),
-            ('order.platform_order_id', 'in', ids)]
-        states = {}
+        states, gifts = {}, 0
         for order in Order.search([
                     ('shop', '=', shop_id),
                     ('platform_order_id', 'in', ids)]):
             states[order.state] = states.get(order.state, 0) + 1
-        gifts = len({l.order for l in Line.search(mine + [
-                        ('gift', '=', True)])})
+            gifts += any(l.gift for l in order.lines)
         print('  outcome: %s; %d with gifts' % (', '.join(
                     '%d %s' % (n, s) for s, n in sorted(states.items())),
                 gifts), flush=True)

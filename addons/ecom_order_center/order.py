@@ -133,6 +133,11 @@ class Order(Workflow, ModelSQL, ModelView):
     def default_shipping_amount():
         return Decimal(0)
 
+    @classmethod
+    def state_name(cls, state):
+        "The name of the state in the user's language"
+        return dict(cls.fields_get(['state'])['state']['selection'])[state]
+
     def get_company(self, name):
         return self.shop.company.id
 

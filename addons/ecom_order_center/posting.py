@@ -110,11 +110,10 @@ class Order(metaclass=PoolMeta):
     def _audit(cls, orders, state, rule):
         if orders:
             cls.write(orders, {'state': state})
-            names = dict(cls.fields_get(['state'])['state']['selection'])
             cls._log_decision(orders,
                 gettext('ecom_order_center.' + rule),
                 gettext('ecom_order_center.msg_outcome_state',
-                    state=names[state]))
+                    state=cls.state_name(state)))
         return orders
 
     @classmethod
