@@ -10,6 +10,9 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+# The queue of what confirming a posted sale leaves to do
+POSTING_QUEUE = 'ecom_order_center.posting'
+
 
 class Shop(metaclass=PoolMeta):
     __name__ = 'ecom.shop'
@@ -135,8 +138,7 @@ class Order(metaclass=PoolMeta):
         Address.save([s.shipment_address for s in sales])
         Sale.save(sales)
         Sale.quote(sales)
-        Sale.confirm(sales)
-        Sale.process(sales)
+        cls._confirm_and_process(sales)
         orders = [o for group in groups for o in group]
         cls.write(orders, {'state': 'posted'})
         OrderSale.create([{'order': o.id, 'sale': sale.id}
@@ -144,6 +146,30 @@ class Order(metaclass=PoolMeta):
         cls._log_decision(orders, gettext('ecom_order_center.msg_rule_post'),
             gettext('ecom_order_center.msg_outcome_posted'))
         return orders
+
+    @classmethod
+    def _confirm_and_process(cls, sales):
+        """Confirm the sales and process them at once: an order is posted
+        with its shipment or not at all
+
+        Confirming queues the processing; done here, that task is dropped
+        instead of processing every sale a second time after the commit."""
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        Queue = pool.get('ir.queue')
+        transaction = Transaction()
+        with transaction.set_context(queue_name=POSTING_QUEUE):
+            Sale.confirm(sales)
+        Sale.process(sales)
+        done = [t for t in Queue.search([
+                    ('name', '=', POSTING_QUEUE),
+                    ('dequeued_at', '=', None),
+                    ])
+            if t.data['model'] == Sale.__name__
+            and t.data['method'] == 'process']
+        Queue.delete(done)
+        ids = set(map(int, done))
+        transaction.tasks[:] = [t for t in transaction.tasks if t not in ids]
 
     @classmethod
     def _posting_groups(cls, orders):

@@ -8,8 +8,10 @@ from proteus import Model
 
 from trytond.modules.ecom_order_center.tests.tools import (
     get_seller, setup_seller)
+from trytond.pool import Pool
 from trytond.tests.test_tryton import drop_db
 from trytond.tests.tools import activate_modules
+from trytond.transaction import Transaction
 
 
 def normalized(order_id, *lines, **values):
@@ -212,6 +214,12 @@ class AuditPostTestCase(OrderCenterCase):
             [('BOX-GF-L', 1), ('BOX-GF-S', 1), ('TEA-LJ-500', 1)])
         self.assertEqual(sale.total_amount, Decimal('350.00'))
         self.assertEqual(kit_order.decisions[0].rule, 'Posting')
+        # Posting processed the sales: no task processes them again.
+        with Transaction().start(
+                self.config.database_name, 0, readonly=True):
+            self.assertEqual([t.data['method']
+                    for t in Pool().get('ir.queue').search([])
+                    if t.data['model'] == 'sale.sale'], [])
 
     def test_refund_request_blocks_audit(self):
         "An order whose buyer asked a refund waits in exception, not audit"
