@@ -5,19 +5,17 @@ import unittest
 import polib
 from lxml import etree
 
+from trytond.modules.ecom_order_center.tests.tools import SUITE_MODULES
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
-
-MODULES = ['ecom_order_center', 'ecom_platforms', 'ecom_warehouse',
-    'ecom_finance', 'ecom_iot']
 
 
 class ScreensTestCase(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        activate_module(MODULES)
+        activate_module(SUITE_MODULES)
 
     @classmethod
     def tearDownClass(cls):
@@ -29,7 +27,7 @@ class ScreensTestCase(unittest.TestCase):
         pool = Pool()
         View = pool.get('ir.ui.view')
         views = View.search([
-                ('module', 'in', MODULES),
+                ('module', 'in', SUITE_MODULES),
                 ('type', '=', 'tree'),
                 ])
         self.assertTrue(views)
@@ -63,7 +61,7 @@ class ScreensTestCase(unittest.TestCase):
                 'start': {'language': chinese.id},
                 }, 'update')
 
-        for module in MODULES:
+        for module in SUITE_MODULES:
             catalog = polib.pofile(
                 Translation.translation_export('zh_CN', module).decode())
             missing = [f'{e.msgctxt} {e.msgid!r}' for e in catalog

@@ -11,21 +11,19 @@ from trytond.model.exceptions import AccessError, DomainValidationError
 from trytond.modules.ecom_order_center.tests.rules_tools import (
     create_order)
 from trytond.modules.ecom_order_center.tests.tools import (
-    get_seller, setup_seller)
+    activate_seller, drop_seller, get_seller)
 from trytond.pool import Pool
-from trytond.tests.test_tryton import drop_db
-from trytond.tests.tools import activate_modules
 from trytond.transaction import Transaction
 
 
 class MergeSplitScenarioTestCase(unittest.TestCase):
 
     def setUp(self):
-        self.config = activate_modules(['ecom_order_center'], setup_seller)
+        self.config = activate_seller()
         self.seller = get_seller(self.config)
 
     def tearDown(self):
-        drop_db()
+        drop_seller()
 
     def suggest(self, orders):
         config = get_config()

@@ -7,10 +7,8 @@ from decimal import Decimal
 from proteus import Model
 
 from trytond.modules.ecom_order_center.tests.tools import (
-    get_seller, setup_seller)
+    activate_seller, drop_seller, get_seller)
 from trytond.pool import Pool
-from trytond.tests.test_tryton import drop_db
-from trytond.tests.tools import activate_modules
 from trytond.transaction import Transaction
 
 
@@ -62,13 +60,13 @@ class OrderCenterCase(unittest.TestCase):
     "A seller with shops, products and kits, receiving TB01's orders"
 
     def setUp(self):
-        self.config = activate_modules(['ecom_order_center'], setup_seller)
+        self.config = activate_seller()
         self.seller = get_seller(self.config)
         self.shop = self.seller.shops['TB01']
         self.Order = Model.get('ecom.order')
 
     def tearDown(self):
-        drop_db()
+        drop_seller()
 
     def upsert(self, *orders):
         return self.Order.upsert_normalized(

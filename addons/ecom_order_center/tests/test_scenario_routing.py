@@ -13,9 +13,7 @@ from trytond.modules.ecom_order_center.subdivision import (
 from trytond.modules.ecom_order_center.tests.rules_tools import (
     create_order)
 from trytond.modules.ecom_order_center.tests.tools import (
-    get_seller, setup_seller)
-from trytond.tests.test_tryton import drop_db
-from trytond.tests.tools import activate_modules
+    activate_seller, drop_seller, get_seller)
 from trytond.transaction import Transaction
 
 
@@ -51,7 +49,7 @@ class ProvinceNamesTestCase(unittest.TestCase):
 class RoutingScenarioTestCase(unittest.TestCase):
 
     def setUp(self):
-        self.config = activate_modules(['ecom_order_center'], setup_seller)
+        self.config = activate_seller()
         self.seller = get_seller(self.config)
         Subdivision = Model.get('country.subdivision')
         self.provinces = {s.code: s for s in Subdivision.find(
@@ -59,7 +57,7 @@ class RoutingScenarioTestCase(unittest.TestCase):
         self._setup_carriers()
 
     def tearDown(self):
-        drop_db()
+        drop_seller()
 
     def _setup_carriers(self):
         "ZTO ≤ 3 kg from Hangzhou, YTO from Guangzhou, SF ≤ 20 kg anywhere"

@@ -265,3 +265,109 @@ def get_seller(config=None):
         carriers={c.party.code: c for c in Carrier.find([])},
         shops={s.code: s for s in Shop.find([])},
         )
+
+
+# Every module of the suite, in the order of their shared test database
+SUITE_MODULES = ['ecom_order_center', 'ecom_platforms', 'ecom_warehouse',
+    'ecom_finance', 'ecom_iot']
+# The modules loaded for the last activate_seller, by cache name
+_loaded = {}
+
+
+def activate_seller(modules=('ecom_order_center',)):
+    """A fresh copy of the seller's database for a test:
+    ``activate_modules(modules, setup_seller)`` made cheap to repeat
+
+    Loading the modules into the pool takes seconds, and
+    ``activate_modules`` does it twice per test (on restoring the cached
+    database and on making the proteus config).  When the pool still holds
+    the same modules (the last test ended with :func:`drop_seller`), only the
+    database is restored and the config is reset to the administrator."""
+    from proteus import config as pconfig
+
+    from trytond.pool import Pool
+    from trytond.tests import test_tryton
+    from trytond.tests.tools import activate_modules
+
+    modules = sorted(modules)
+    name = '-'.join(modules) + '--' + setup_seller.__qualname__
+    loaded = _loaded.get(name)
+    if (loaded and test_tryton.DB_NAME in Pool.database_list()
+            and Pool(test_tryton.DB_NAME).get('res.user') is loaded.User
+            and _restore_db(name)):
+        config = loaded.config
+        config.user, config._context = loaded.user, dict(loaded.context)
+        pconfig._CONFIG.current = config
+        return config
+    _loaded.clear()
+    config = activate_modules(modules, setup_seller)
+    _loaded[name] = SimpleNamespace(config=config,
+        User=Pool(test_tryton.DB_NAME).get('res.user'),
+        user=config.user, context=dict(config._context))
+    return config
+
+
+def _restore_db(name):
+    "Restore the cached database name without loading the modules again"
+    from trytond import backend
+    from trytond.tests import test_tryton
+
+    cache = test_tryton.DB_CACHE
+    if not cache:
+        return False
+    cache_file = test_tryton._db_cache_file(cache, name)
+    if backend.name == 'sqlite':
+        return test_tryton._sqlite_copy(cache_file, restore=True)
+    elif backend.name == 'postgresql':
+        return test_tryton._pg_restore(cache_file)
+    return False
+
+
+def drop_seller():
+    """Drop the test database like ``drop_db`` but keep the modules loaded
+    for the next :func:`activate_seller`"""
+    from trytond import backend
+    from trytond.cache import Cache
+    from trytond.tests import TABLES_CREATED
+    from trytond.tests.test_tryton import DB_NAME, db_exist
+    from trytond.transaction import Transaction
+
+    if db_exist(DB_NAME):
+        database = backend.Database(DB_NAME)
+        database.close()
+        with Transaction().start(
+                None, 0, close=True, autocommit=True) as transaction:
+            database.drop(transaction.connection, DB_NAME)
+        Cache.drop(DB_NAME)
+        TABLES_CREATED.clear()
+
+
+class SuiteDatabaseMixin:
+    """Run a ModuleTestCase on the database with every module of the suite
+
+    The database is activated once per backend and cached, where each
+    module's own activation would take a minute."""
+
+    @classmethod
+    def setUpClass(cls):
+        from trytond.tests.test_tryton import (
+            TestCase, activate_module, drop_db)
+
+        # TestCase's set-up, without ModuleTestCase's activation
+        TestCase.setUpClass.__func__(cls)
+        drop_db()
+        activate_module(SUITE_MODULES)
+
+
+class SellerDatabaseMixin:
+    """Run a ModuleTestCase on the seller's database of its module alone,
+    the one the module's scenarios restore"""
+
+    @classmethod
+    def setUpClass(cls):
+        from trytond.tests.test_tryton import TestCase, drop_db
+
+        # TestCase's set-up, without ModuleTestCase's activation
+        TestCase.setUpClass.__func__(cls)
+        drop_db()
+        activate_seller([cls.module])

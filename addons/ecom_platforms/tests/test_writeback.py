@@ -2,10 +2,10 @@
 import importlib.util
 import unittest
 
-from trytond.modules.ecom_order_center.tests.tools import setup_seller
+from trytond.modules.ecom_order_center.tests.tools import (
+    activate_seller, drop_seller)
 from trytond.pool import Pool
-from trytond.tests.test_tryton import DB_NAME, drop_db
-from trytond.tests.tools import activate_modules
+from trytond.tests.test_tryton import DB_NAME
 
 from .simulated import admin, as_admin, run_locked, start_simulator
 from .test_download import has_upsert, point_shops
@@ -16,8 +16,8 @@ from .test_spreadsheet import CSV
 class WriteBackTestCase(unittest.TestCase):
 
     def setUp(self):
-        activate_modules(['ecom_platforms'], setup_seller)
-        self.addCleanup(drop_db)
+        activate_seller(['ecom_platforms'])
+        self.addCleanup(drop_seller)
         self.simulator = start_simulator()
         self.addCleanup(self.simulator.stop)
 
