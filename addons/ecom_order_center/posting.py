@@ -195,12 +195,19 @@ class Order(metaclass=PoolMeta):
         return shop.customer
 
     def _get_shipment_address(self, party):
+        """The receiver's address, archived on the shop's customer
+
+        The sale and its shipment keep it; archived, the receivers of
+        thousands of orders neither crowd the customer's addresses nor slow
+        down the defaults every new sale looks up."""
         pool = Pool()
         Address = pool.get('party.address')
-        address = Address(party=party,
+        address = Address(party=party, active=False,
             party_name=' '.join(filter(None,
                     [self.receiver_name, self.receiver_phone])),
-            street=self.receiver_address,
+            # What the platform sent is one line, not structured parts;
+            # setting `street` would write each new address once more.
+            street_unstructured=self.receiver_address,
             city=' '.join(filter(None,
                     [self.receiver_city, self.receiver_district])),
             subdivision=self.receiver_subdivision)

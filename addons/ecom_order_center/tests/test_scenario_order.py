@@ -200,6 +200,12 @@ class AuditPostTestCase(OrderCenterCase):
         self.assertEqual(sale.state, 'processing')
         self.assertEqual(sale.reference, 'T7001')
         self.assertEqual(sale.shipment_address.subdivision.code, 'CN-ZJ')
+        self.assertEqual(sale.shipment_address.street, '文三路 398 号')
+        self.assertEqual(sale.shipment_address.party_name,
+            '王小明 13800138000')
+        # The receivers stay on the sales, out of the customer's addresses.
+        self.assertEqual([a.party_name for a in sale.party.addresses],
+            [self.shop.name])
         goods = [l for l in sale.lines if l.shipment_cost is None]
         self.assertEqual([l.product.code for l in goods], ['KIT-LJ-GIFT'])
         self.assertEqual(goods[0].unit_price, Decimal('338.0000'))
