@@ -14,6 +14,6 @@ bench:           ## order pipeline and platform download on a throwaway PostgreS
 	scripts/setup.sh
 	scripts/with-postgresql sh -c '\
 		.venv/bin/python -O -m trytond.modules.ecom_order_center.benchmark \
-			--orders $(or $(ORDERS),1000 10000) \
+			--orders $(or $(ORDERS),1000 10000) $(if $(WORKERS),--workers $(WORKERS)) \
 		&& .venv/bin/python -O -m trytond.modules.ecom_platforms.benchmark \
 			--orders $(or $(DOWNLOADS),10000)'

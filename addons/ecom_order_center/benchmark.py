@@ -7,17 +7,28 @@ For each N it generates N orders for one shop (single items, kits, two-item
 orders and unknown SKUs that end in exception; the shop has a tiered gift
 rule and one capped per buyer), pushes them through upsert (with listing
 mapping, gifts and checks), customer-service audit, finance audit and
-posting, in batches, and prints orders/second per stage.  Then it posts a
-sample of the same orders the way a plain connector would: one sale at a
-time through proteus (create, quote, confirm, process), and prints the
-ratio.  The database is the one named by DB_NAME (default bench_ecom) on
-TRYTOND_DATABASE_URI; it is created, so use a throwaway server.
+posting, in batches, and prints orders/second per stage.
+
+The batches run in worker processes (--workers, one per core by default)
+that load the modules the way trytond and trytond-worker do, not in the
+test mode that prepares the database.  A shop's downloads are upserted one
+batch after the other, as its queue tasks run; the audits and posting run
+their batches side by side, and two that need the same lock (a shop's first
+customer) wait for each other, retried as Tryton's worker retries.
+
+Then it posts a sample of the same orders the way a plain connector would:
+one sale at a time through proteus (create, quote, confirm, process) in one
+such process, and prints the ratio.  The database is the one named by
+DB_NAME (default bench_ecom) on TRYTOND_DATABASE_URI; it is created, so use
+a throwaway server.
 """
 import argparse
 import datetime as dt
+import multiprocessing
 import os
 import random
 import time
+import traceback
 from decimal import Decimal
 
 CHUNK = {'upsert': 500, 'audit': 1000, 'post': 100}
@@ -88,61 +99,123 @@ def timed(label, count, func, report):
     return seconds
 
 
-def in_transaction(database, context, func):
-    "Run func in a transaction, restarted as Tryton asks to take locks"
+def in_transaction(database, context, func, retry=100):
+    """Run func in a transaction, restarted as Tryton asks to take locks and
+    retried while another process holds them"""
+    from trytond import backend
     from trytond.transaction import Transaction, TransactionError
     extras = {}
-    while True:
-        with Transaction().start(
-                database, 1, context=context, **extras) as transaction:
-            try:
-                func()
-            except TransactionError as exception:
-                transaction.rollback()
-                exception.fix(extras)
-                continue
-            transaction.commit()
-            return
+    for count in range(retry + 1):
+        try:
+            with Transaction().start(
+                    database, 1, context=context, **extras) as transaction:
+                try:
+                    result = func()
+                except TransactionError as exception:
+                    transaction.rollback()
+                    exception.fix(extras)
+                    continue
+                transaction.commit()
+                return result
+        except backend.DatabaseOperationalError:
+            if count == retry:
+                raise
+            time.sleep(0.02 * (count + 1) * random.random())
 
 
-def pipeline(database, context, shop_id, orders):
+def upsert(database, context, shop_id, orders):
+    from trytond.pool import Pool
+    in_transaction(database, context,
+        lambda: Pool().get('ecom.order').upsert_normalized(shop_id, orders))
+
+
+def act(database, context, shop_id, ids, state, button):
+    "Press the button on those of the orders still in state"
+    from trytond.pool import Pool
+
+    def press():
+        Order = Pool().get('ecom.order')
+        getattr(Order, button)(Order.search([
+                    ('shop', '=', shop_id),
+                    ('platform_order_id', 'in', ids),
+                    ('state', '=', state),
+                    ]))
+    in_transaction(database, context, press)
+
+
+def _serve(database, context, tasks, done):
+    "Load the modules as a server does, then run tasks until None comes"
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    with Transaction().start(database, 0, readonly=True):
+        Pool(database).init()
+    done.put(None)
+    for func, args in iter(tasks.get, None):
+        try:
+            done.put(('ok', func(database, context, *args)))
+        except Exception:
+            done.put(('error', traceback.format_exc()))
+
+
+class Workers:
+    "Processes that run tasks side by side"
+
+    def __init__(self, database, context, count):
+        spawn = multiprocessing.get_context('spawn')
+        self.tasks, self.done = spawn.Queue(), spawn.Queue()
+        self.processes = [spawn.Process(target=_serve, daemon=True,
+                args=(database, context, self.tasks, self.done))
+            for _ in range(count)]
+        for process in self.processes:
+            process.start()
+        for process in self.processes:
+            self.done.get()
+
+    def run(self, func, *batches, side_by_side=True):
+        """Run func on each batch of arguments, side by side or one after
+        the other; return the results"""
+        if not side_by_side:
+            return [r for args in batches for r in self.run(func, args)]
+        for args in batches:
+            self.tasks.put((func, args))
+        results = []
+        for _ in batches:
+            outcome, value = self.done.get()
+            if outcome == 'error':
+                raise RuntimeError(value)
+            results.append(value)
+        return results
+
+    def close(self):
+        for process in self.processes:
+            self.tasks.put(None)
+        for process in self.processes:
+            process.join()
+
+
+def pipeline(workers, database, context, shop_id, orders):
     "Push the orders through every stage; return the per-stage report"
     from trytond.pool import Pool
 
     ids = [o['platform_order_id'] for o in orders]
     report = []
 
-    def in_batches(size, work):
-        for batch in chunks(ids, size):
-            in_transaction(database, context,
-                lambda: work(Pool().get('ecom.order'), batch))
+    def stage(state, button, size):
+        return lambda: workers.run(act, *[(shop_id, batch, state, button)
+                for batch in chunks(ids, size)])
 
-    def upsert():
-        for batch in chunks(orders, CHUNK['upsert']):
-            in_transaction(database, context,
-                lambda: Pool().get('ecom.order').upsert_normalized(
-                    shop_id, batch))
-
-    def stage(state, button):
-        def work(Order, batch):
-            records = Order.search([
-                    ('shop', '=', shop_id),
-                    ('platform_order_id', 'in', batch),
-                    ('state', '=', state),
-                    ])
-            getattr(Order, button)(records)
-        return work
-
-    total = timed('upsert + checks', len(orders), upsert, report)
+    # A shop's downloads come one after the other, as its queue tasks do:
+    # the first paid is the first served when a gift's cap is near.
+    total = timed('upsert + checks', len(orders),
+        lambda: workers.run(upsert, *[(shop_id, batch)
+                for batch in chunks(orders, CHUNK['upsert'])],
+            side_by_side=False), report)
     total += timed('customer-service audit', len(orders),
-        lambda: in_batches(CHUNK['audit'], stage('draft', 'cs_audit')),
-        report)
+        stage('draft', 'cs_audit', CHUNK['audit']), report)
     total += timed('finance audit', len(orders),
-        lambda: in_batches(CHUNK['audit'],
-            stage('cs_approved', 'finance_audit')), report)
+        stage('cs_approved', 'finance_audit', CHUNK['audit']), report)
     total += timed('post as sales', len(orders),
-        lambda: in_batches(CHUNK['post'], stage('approved', 'post')),
-        report)
+        stage('approved', 'post', CHUNK['post']), report)
     report.append(('end to end', len(orders), total))
     print('  %-22s %7d orders %8.1f s %9.1f orders/s' % (
             'end to end', len(orders), total, len(orders) / total),
@@ -163,12 +236,17 @@ def pipeline(database, context, shop_id, orders):
     return report
 
 
-def plain_sales(config, seller, orders):
-    "Post the orders one sale at a time through proteus; return seconds"
+def plain_sales(database, context, orders, warehouse, carrier):
+    """Post the orders one sale at a time through proteus as admin; return
+    the seconds it took"""
     from proteus import Model
+    from proteus import config as pconfig
+    config = pconfig.set_trytond(database)
     Sale = Model.get('sale.sale', config=config)
     Party = Model.get('party.party', config=config)
     Product = Model.get('product.product', config=config)
+    warehouse = Model.get('stock.location', config=config)(warehouse)
+    carrier = Model.get('carrier', config=config)(carrier)
     customer = Party(name="Plain connector customer")
     customer.addresses.new(party_name="Plain connector customer")
     customer.save()
@@ -176,8 +254,7 @@ def plain_sales(config, seller, orders):
     start = time.perf_counter()
     for order in orders:
         sale = Sale(party=customer, reference=order['platform_order_id'],
-            warehouse=seller.warehouses['WH'],
-            carrier=seller.carriers['ZTO'])
+            warehouse=warehouse, carrier=carrier)
         for values in order['lines']:
             line = sale.lines.new()
             line.product = products[values['outer_code']]
@@ -215,6 +292,8 @@ def main(argv=None):
     parser.add_argument('--orders', type=int, nargs='+', default=[1000])
     parser.add_argument('--plain', type=int, default=50,
         help="how many orders to post one sale at a time")
+    parser.add_argument('--workers', type=int, default=os.cpu_count(),
+        help="processes that run batches side by side")
     args = parser.parse_args(argv)
     os.environ.setdefault('DB_NAME', 'bench_ecom')
 
@@ -238,15 +317,22 @@ def main(argv=None):
     products = [code for code, *_ in PRODUCTS if not code.startswith('GFT')]
     kits = [code for code, *_ in KITS]
 
-    results = {}
-    for run, count in enumerate(args.orders):
-        print("Pipeline, %d orders:" % count, flush=True)
-        orders = generate(count, 'B%d-' % run, products, kits, seed=run)
-        results[count] = pipeline(DB_NAME, context, shop.id, orders)
+    print("Starting %d worker processes ..." % args.workers, flush=True)
+    workers = Workers(DB_NAME, context, args.workers)
+    try:
+        results = {}
+        for run, count in enumerate(args.orders):
+            print("Pipeline, %d orders:" % count, flush=True)
+            orders = generate(count, 'B%d-' % run, products, kits, seed=run)
+            results[count] = pipeline(
+                workers, DB_NAME, context, shop.id, orders)
 
-    sample = [o for o in generate(args.plain, 'P-', products, kits)
-        if not o['lines'][0]['outer_code'].startswith('UNKNOWN')]
-    seconds = plain_sales(config, seller, sample)
+        sample = [o for o in generate(args.plain, 'P-', products, kits)
+            if not o['lines'][0]['outer_code'].startswith('UNKNOWN')]
+        seconds, = workers.run(plain_sales, (sample,
+                seller.warehouses['WH'].id, seller.carriers['ZTO'].id))
+    finally:
+        workers.close()
     plain_rate = len(sample) / seconds
     print("Plain sale API, one sale at a time through proteus:")
     print('  %-22s %7d sales  %8.1f s %9.2f sales/s' % (
