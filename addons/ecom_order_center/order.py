@@ -220,7 +220,8 @@ class OrderDecision(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order.insert(0, ('date', 'DESC'))
+        # The latest first, also among those of the same second
+        cls._order = [('date', 'DESC'), ('id', 'DESC')]
 
     @staticmethod
     def default_date():
