@@ -40,7 +40,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.rpc import RPC
 from trytond.transaction import Transaction
 
-from .subdivision import province_to_subdivision
+from .subdivision import provinces_to_subdivisions
 
 STATUSES = {'unpaid', 'paid', 'shipped', 'finished', 'cancelled'}
 REFUND_STATUSES = {'none', 'requested', 'refused', 'refunded'}
@@ -101,7 +101,8 @@ def _datetime(values, key):
 
 
 def check_order(values):
-    "Return the header and line values of a normalized order, or raise"
+    """Return the header, the receiver's province as sent, the status and
+    the line values of a normalized order, or raise"""
     if not isinstance(values, dict):
         raise InvalidOrder(gettext(
                 'ecom_order_center.msg_normalized_not_order'))
@@ -166,8 +167,7 @@ def check_order(values):
     if len(set(ids)) != len(ids):
         raise InvalidOrder(gettext(
                 'ecom_order_center.msg_normalized_duplicate_line'))
-    return header, province_to_subdivision(
-        values.get('receiver_province')), status, checked
+    return header, _text(values, 'receiver_province'), status, checked
 
 
 class SkuAlias(ModelSQL, ModelView):
@@ -251,14 +251,18 @@ class Order(metaclass=PoolMeta):
         Line = pool.get('ecom.order.line')
         shop = pool.get('ecom.shop')(int(shop))
         results, checked = [], {}
+        valid = []
         for values in normalized_orders:
             try:
-                header, subdivision, status, lines = check_order(values)
+                valid.append((values, *check_order(values)))
             except InvalidOrder as exception:
                 order_id = (values.get('platform_order_id')
                     if isinstance(values, dict) else None)
                 results.append((order_id, 'failed', None, str(exception)))
-                continue
+        subdivisions = provinces_to_subdivisions(
+            [province for _, _, province, _, _ in valid])
+        for values, header, province, status, lines in valid:
+            subdivision = subdivisions.get(province)
             header['receiver_subdivision'] = (
                 subdivision.id if subdivision else None)
             header['platform_modified'] = values.get('modified')

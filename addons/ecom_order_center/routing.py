@@ -124,7 +124,8 @@ class Order(metaclass=PoolMeta):
         rules = pool.get('ecom.warehouse_rule').search([])
         availability = cls._warehouses_with_stock(orders)
         decisions = []
-        to_write = []
+        # orders routed alike are written together
+        to_write = defaultdict(list)
         # orders to the same place by the same carriers cost the same
         memo = {}
         for order in orders:
@@ -141,13 +142,14 @@ class Order(metaclass=PoolMeta):
             carrier, cost, decision = order._choose_carrier(
                 warehouse, weight, memo)
             decisions.append(decision)
-            to_write.extend([[order], {
-                        'warehouse': warehouse.id if warehouse else None,
-                        'weight': weight,
-                        'carrier': carrier.id if carrier else None,
-                        'freight_cost': cost,
-                        }])
-        cls.write(*to_write)
+            to_write[(
+                    ('warehouse', warehouse.id if warehouse else None),
+                    ('weight', weight),
+                    ('carrier', carrier.id if carrier else None),
+                    ('freight_cost', cost),
+                    )].append(order)
+        cls.write(*(v for values, routed in to_write.items()
+                for v in (routed, dict(values))))
         Decision.save(decisions)
 
     def _decision(self, rule, values, outcome):
@@ -298,6 +300,14 @@ class Order(metaclass=PoolMeta):
             if key not in memo:
                 memo[key] = self.freight_price(carrier, weight)
             return memo[key]
+
+        def names(carrier):
+            "The carrier's code (or name) and name"
+            key = ('names', carrier.id)
+            if key not in memo:
+                memo[key] = (
+                    carrier.party.code or carrier.rec_name, carrier.rec_name)
+            return memo[key]
         if self.carrier_code:
             carriers = Carrier.search([
                     ('party.code', '=', self.carrier_code.strip().upper()),
@@ -318,8 +328,7 @@ class Order(metaclass=PoolMeta):
             prices.append((
                     cost if cost is not None else Decimal('Infinity'),
                     carrier))
-        values = ', '.join(f'{c.party.code or c.rec_name}={p}'
-            for p, c in prices)
+        values = ', '.join(f'{names(c)[0]}={p}' for p, c in prices)
         if self.carrier_code:
             values = gettext(
                 'ecom_order_center.msg_route_carrier_unknown',
@@ -334,7 +343,7 @@ class Order(metaclass=PoolMeta):
             price = None
         return carrier, price, self._decision(
             gettext('ecom_order_center.msg_route_carrier_rule'),
-            values, carrier.rec_name)
+            values, names(carrier)[1])
 
 
 def _product_weight(product):

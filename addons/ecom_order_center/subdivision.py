@@ -97,11 +97,20 @@ def province_code(name):
         or _CODES.get(_latin(name)))
 
 
+def provinces_to_subdivisions(names):
+    """Return the country.subdivision of each Chinese province name found,
+    looked up at once"""
+    Subdivision = Pool().get('country.subdivision')
+    codes = {name: province_code(name) for name in set(names)}
+    by_code = {}
+    for subdivision in Subdivision.search([
+                ('code', 'in', list(set(filter(None, codes.values())))),
+                ], order=[('id', 'ASC')]):
+        by_code.setdefault(subdivision.code, subdivision)
+    return {name: by_code[code] for name, code in codes.items()
+        if code in by_code}
+
+
 def province_to_subdivision(name):
     "Return the country.subdivision of the Chinese province name or None"
-    Subdivision = Pool().get('country.subdivision')
-    code = province_code(name)
-    if code:
-        subdivisions = Subdivision.search([('code', '=', code)], limit=1)
-        if subdivisions:
-            return subdivisions[0]
+    return provinces_to_subdivisions([name]).get(name)

@@ -151,16 +151,22 @@ class NormalizedOrderTestCase(OrderCenterCase):
             normalized('T5002', lines=[]),
             {'status': 'paid'},
             normalized('T5003', line('1', 'TEA-LJ-250', quantity='x')),
-            normalized('T5004'))
+            normalized('T5004'),
+            # an area code where the province's name belongs
+            normalized('T5005', receiver_province=330000))
         outcomes = [(r[1], r[3]) for r in results]
         self.assertEqual([o for o, _ in outcomes],
-            ['failed', 'failed', 'failed', 'failed', 'new'])
+            ['failed', 'failed', 'failed', 'failed', 'new', 'new'])
         self.assertIn('lost', outcomes[0][1])
         self.assertIn('platform_order_id', outcomes[2][1])
         self.assertIn('x', outcomes[3][1])
-        self.assertEqual(
-            [o.platform_order_id for o in self.Order.find(
-                    [('shop', '=', self.shop.id)])], ['T5004'])
+        orders = self.Order.find([('shop', '=', self.shop.id)],
+            order=[('platform_order_id', 'ASC')])
+        self.assertEqual([o.platform_order_id for o in orders],
+            ['T5004', 'T5005'])
+        self.assertEqual([o.receiver_subdivision.code
+                if o.receiver_subdivision else None for o in orders],
+            ['CN-ZJ', None])
 
     def test_cancelled_on_platform_cancels_unposted_order(self):
         "A trade closed on the platform cancels the waiting order"

@@ -9,7 +9,8 @@ from proteus.config import get_config
 
 from trytond.model.modelview import AccessButtonError
 from trytond.modules.ecom_order_center.subdivision import (
-    PROVINCES, province_code, province_to_subdivision)
+    PROVINCES, province_code, province_to_subdivision,
+    provinces_to_subdivisions)
 from trytond.modules.ecom_order_center.tests.rules_tools import (
     create_order)
 from trytond.modules.ecom_order_center.tests.tools import (
@@ -109,6 +110,11 @@ class RoutingScenarioTestCase(unittest.TestCase):
                     self.assertEqual(
                         province_to_subdivision(name).code, code)
             self.assertIsNone(province_to_subdivision("火星"))
+            # A batch of orders looks its provinces up at once
+            found = provinces_to_subdivisions(
+                ['浙江', '浙江省', 'Zhejiang', '火星', None])
+            self.assertEqual({n: s.code for n, s in found.items()}, {
+                    '浙江': 'CN-ZJ', '浙江省': 'CN-ZJ', 'Zhejiang': 'CN-ZJ'})
 
     def test_warehouse_by_rule(self):
         "Orders to Guangdong ship from Guangzhou, tea sets too"
