@@ -5,11 +5,44 @@
 ``make bench`` runs it after the order pipeline's benchmark on a throwaway
 PostgreSQL server.  The database is the one named by DB_NAME (default
 bench_platforms) on TRYTOND_DATABASE_URI; it is set up with the shared
-seller if needed."""
+seller if needed.  The download runs in a process that loads the modules
+the way trytond and trytond-worker do, not in the test mode that prepares
+the database."""
 import argparse
+import multiprocessing
 import os
 import time
+import traceback
 from datetime import timedelta
+
+
+def download(database, shop_code, start, end, report):
+    "Download the shop's orders as a worker does; put the figures in report"
+    try:
+        report.put(_download(database, shop_code, start, end))
+    except Exception:
+        report.put(traceback.format_exc())
+
+
+def _download(database, shop_code, start, end):
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+
+    from .tests.simulated import as_admin
+    with Transaction().start(database, 0, readonly=True):
+        Pool(database).init()
+    with as_admin(database) as transaction:
+        shop, = Pool().get('ecom.shop').search([('code', '=', shop_code)])
+        began = time.perf_counter()
+        fetched = list(shop.get_client().orders_changed(start, end))
+        fetch = time.perf_counter() - began
+        began = time.perf_counter()
+        log = shop.download(start, end, commit=True)
+        total = time.perf_counter() - began
+        backend = transaction.database.__class__.__module__
+        new, failed = log.new, log.failed
+        transaction.commit()
+    return len(fetched), fetch, total, backend, new, failed
 
 
 def main(argv=None):
@@ -24,8 +57,6 @@ def main(argv=None):
     from trytond.tests.test_tryton import DB_NAME
     from trytond.tests.tools import activate_modules
     activate_modules(['ecom_platforms'], setup_seller)
-
-    from trytond.pool import Pool
 
     from .clients.base import utcnow
     from .simulator import Simulator
@@ -42,23 +73,21 @@ def main(argv=None):
         with as_admin(DB_NAME) as transaction:
             point_shops(simulator.url)
             transaction.commit()
-            shop, = Pool().get('ecom.shop').search(
-                [('code', '=', options.shop)])
-            began = time.perf_counter()
-            fetched = list(shop.get_client().orders_changed(start, end))
-            fetch = time.perf_counter() - began
-            began = time.perf_counter()
-            log = shop.download(start, end, commit=True)
-            total = time.perf_counter() - began
-            backend = transaction.database.__class__.__module__
-            new, failed = log.new, log.failed
-            transaction.commit()
-        print("orders: %d (%s, %s)" % (len(fetched), options.shop, backend))
+        spawn = multiprocessing.get_context('spawn')
+        report = spawn.Queue()
+        process = spawn.Process(target=download,
+            args=(DB_NAME, options.shop, start, end, report))
+        process.start()
+        figures = report.get()
+        process.join()
+        if isinstance(figures, str):
+            raise RuntimeError(figures)
+        fetched, fetch, total, backend, new, failed = figures
+        print("orders: %d (%s, %s)" % (fetched, options.shop, backend))
         print("download + normalize: %.1f s, %.0f orders/s" % (
-                fetch, len(fetched) / fetch))
+                fetch, fetched / fetch))
         print("download + normalize + upsert: %.1f s, %.0f orders/s "
-            "(new %s, failed %s)" % (total, len(fetched) / total, new,
-                failed))
+            "(new %s, failed %s)" % (total, fetched / total, new, failed))
     finally:
         simulator.stop()
 
