@@ -22,6 +22,29 @@ class Shop(metaclass=PoolMeta):
         help="The party the shop's sales are made to; "
         "each order keeps its own receiver as shipment address.")
 
+    @classmethod
+    def create(cls, vlist):
+        shops = super().create(vlist)
+        cls._create_customers([s for s in shops if not s.customer])
+        return shops
+
+    @classmethod
+    def _create_customers(cls, shops):
+        """Make each shop a customer party named after it, with the shop's
+        address: ready to set up before the first order is posted"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        Address = pool.get('party.address')
+        if not shops:
+            return
+        parties = [Party(name=shop.name,
+                addresses=[Address(party_name=shop.name)])
+            for shop in shops]
+        with Transaction().set_context(_check_access=False):
+            Party.save(parties)
+            cls.write(*(v for shop, party in zip(shops, parties)
+                    for v in ([shop], {'customer': party.id})))
+
 
 class Order(metaclass=PoolMeta):
     __name__ = 'ecom.order'
@@ -173,21 +196,16 @@ class Order(metaclass=PoolMeta):
         return [[order] for order in orders]
 
     def _get_customer(self):
+        "The shop's customer, made now if the shop has none"
         pool = Pool()
-        Party = pool.get('party.party')
         Shop = pool.get('ecom.shop')
         shop = self.shop
         if not shop.customer:
             Shop.lock([shop])
             shop = Shop(shop.id)
         if not shop.customer:
-            party = Party(name=shop.name)
-            party.save()
-            pool.get('party.address')(party=party, party_name=shop.name
-                ).save()
-            with Transaction().set_context(_check_access=False):
-                Shop.write([shop], {'customer': party.id})
-            return party
+            Shop._create_customers([shop])
+            shop = Shop(shop.id)
         return shop.customer
 
     def _get_shipment_address(self, party):

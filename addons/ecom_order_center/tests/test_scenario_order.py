@@ -244,6 +244,29 @@ class AuditPostTestCase(OrderCenterCase):
                     for t in Pool().get('ir.queue').search([])
                     if t.data['model'] == 'sale.sale'], [])
 
+    def test_new_shop_comes_with_its_customer(self):
+        "A new shop has the customer its sales go to; a lost one is remade"
+        Shop = Model.get('ecom.shop')
+        shop = Shop(name="茶语抖音店", code='DY09', platform='douyin',
+            warehouse=self.seller.warehouses['WH'])
+        shop.save()
+        self.assertEqual(shop.customer.name, "茶语抖音店")
+        self.assertEqual([a.party_name for a in shop.customer.addresses],
+            ["茶语抖音店"])
+
+        # Without one, the shop's first posting makes it again.
+        shop.customer = None
+        shop.save()
+        self.shop = shop
+        self.upsert(normalized('T7101'))
+        order, = self.Order.find([('platform_order_id', '=', 'T7101')])
+        for button in ['cs_audit', 'finance_audit', 'post']:
+            order.click(button)
+        sale, = order.sales
+        shop.reload()
+        self.assertEqual(sale.party, shop.customer)
+        self.assertEqual(shop.customer.name, "茶语抖音店")
+
     def test_refund_request_blocks_audit(self):
         "An order whose buyer asked a refund waits in exception, not audit"
         self.upsert(normalized('T8001', line(
