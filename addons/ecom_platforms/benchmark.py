@@ -9,28 +9,16 @@ seller if needed.  The download runs in a process that loads the modules
 the way trytond and trytond-worker do, not in the test mode that prepares
 the database."""
 import argparse
-import multiprocessing
 import os
 import time
-import traceback
 from datetime import timedelta
 
 
-def download(database, shop_code, start, end, report):
-    "Download the shop's orders as a worker does; put the figures in report"
-    try:
-        report.put(_download(database, shop_code, start, end))
-    except Exception:
-        report.put(traceback.format_exc())
-
-
-def _download(database, shop_code, start, end):
+def download(database, context, shop_code, start, end):
+    "Download the shop's orders as the admin; return the figures"
     from trytond.pool import Pool
-    from trytond.transaction import Transaction
 
     from .tests.simulated import as_admin
-    with Transaction().start(database, 0, readonly=True):
-        Pool(database).init()
     with as_admin(database) as transaction:
         shop, = Pool().get('ecom.shop').search([('code', '=', shop_code)])
         began = time.perf_counter()
@@ -58,6 +46,8 @@ def main(argv=None):
     from trytond.tests.tools import activate_modules
     activate_modules(['ecom_platforms'], setup_seller)
 
+    from trytond.modules.ecom_order_center.benchmark import Workers
+
     from .clients.base import utcnow
     from .simulator import Simulator
     from .tests.simulated import as_admin
@@ -73,16 +63,12 @@ def main(argv=None):
         with as_admin(DB_NAME) as transaction:
             point_shops(simulator.url)
             transaction.commit()
-        spawn = multiprocessing.get_context('spawn')
-        report = spawn.Queue()
-        process = spawn.Process(target=download,
-            args=(DB_NAME, options.shop, start, end, report))
-        process.start()
-        figures = report.get()
-        process.join()
-        if isinstance(figures, str):
-            raise RuntimeError(figures)
-        fetched, fetch, total, backend, new, failed = figures
+        worker = Workers(DB_NAME, {}, 1)
+        try:
+            (fetched, fetch, total, backend, new, failed), = worker.run(
+                download, (options.shop, start, end))
+        finally:
+            worker.close()
         print("orders: %d (%s, %s)" % (fetched, options.shop, backend))
         print("download + normalize: %.1f s, %.0f orders/s" % (
                 fetch, fetched / fetch))
