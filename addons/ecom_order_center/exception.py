@@ -244,7 +244,10 @@ class Order(metaclass=PoolMeta):
                             + rule.action)))
                 if rule.action == 'block' and finding not in blocks:
                     blocks.append(finding)
-            order.exceptions = '\n'.join(blocks) or None
-            order.state = 'exception' if blocks else 'draft'
+            exceptions = '\n'.join(blocks) or None
+            state = 'exception' if blocks else 'draft'
+            # Saving an order as it was would write it for nothing.
+            if (state, exceptions) != (order.state, order.exceptions):
+                order.state, order.exceptions = state, exceptions
         cls.save(orders)
         Decision.save(decisions)

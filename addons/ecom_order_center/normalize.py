@@ -461,7 +461,7 @@ class Order(metaclass=PoolMeta):
                             if l.listing),
                         outcome=exceptions or gettext(
                             'ecom_order_center.msg_outcome_mapped')))
-            order.state, order.exceptions = state, exceptions
+                order.state, order.exceptions = state, exceptions
         pool.get('ecom.order.line').save(
             [l for o in orders for l in o.lines])
         cls.save(orders)
