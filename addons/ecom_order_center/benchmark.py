@@ -3,18 +3,19 @@
     scripts/with-postgresql .venv/bin/python -O \\
         -m trytond.modules.ecom_order_center.benchmark --orders 1000 10000
 
-For each N it generates N orders for one shop (single items, kits, two-item
-orders and unknown SKUs that end in exception; the shop has a tiered gift
-rule and one capped per buyer), pushes them through upsert (with listing
-mapping, gifts and checks), customer-service audit, finance audit and
-posting, in batches, and prints orders/second per stage.
+For each N it generates N orders spread over the seller's three shops that
+ship from the main warehouse, as a seller's orders come in (single items,
+kits, two-item orders and unknown SKUs that end in exception; every shop
+runs a tiered gift rule and one capped per buyer), pushes them through
+upsert (with listing mapping, gifts and checks), customer-service audit,
+finance audit and posting, in batches, and prints orders/second per stage.
 
 The batches run in worker processes (--workers, one per core by default)
 that load the modules the way trytond and trytond-worker do, not in the
 test mode that prepares the database.  A shop's downloads are upserted one
-batch after the other, as its queue tasks run; the audits and posting run
-their batches side by side, and two that need the same lock (a shop's first
-customer) wait for each other, retried as Tryton's worker retries.
+batch after the other, as its queue tasks run, and the shops side by side;
+the audits and posting run their batches side by side, and two that need
+the same lock wait for each other, retried as Tryton's worker retries.
 
 Then it posts a sample of the same orders the way a plain connector would:
 one sale at a time through proteus (create, quote, confirm, process) in one
@@ -31,7 +32,9 @@ import time
 import traceback
 from decimal import Decimal
 
-CHUNK = {'upsert': 500, 'audit': 1000, 'post': 100}
+CHUNK = {'upsert': 500, 'audit': 500, 'post': 100}
+# The shops the orders come from, with their share of the orders
+SHOPS = {'TB01': 5, 'TM01': 3, 'JD01': 2}
 
 
 def generate(count, prefix, products, kits, seed=8):
@@ -123,20 +126,23 @@ def in_transaction(database, context, func, retry=100):
             time.sleep(0.02 * (count + 1) * random.random())
 
 
-def upsert(database, context, shop_id, orders):
+def upsert(database, context, shop_id, batches):
+    "Upsert the shop's batches one after the other, each committed"
     from trytond.pool import Pool
-    in_transaction(database, context,
-        lambda: Pool().get('ecom.order').upsert_normalized(shop_id, orders))
+    for orders in batches:
+        in_transaction(database, context,
+            lambda: Pool().get('ecom.order').upsert_normalized(
+                shop_id, orders))
 
 
-def act(database, context, shop_id, ids, state, button):
+def act(database, context, shop_ids, ids, state, button):
     "Press the button on those of the orders still in state"
     from trytond.pool import Pool
 
     def press():
         Order = Pool().get('ecom.order')
         getattr(Order, button)(Order.search([
-                    ('shop', '=', shop_id),
+                    ('shop', 'in', shop_ids),
                     ('platform_order_id', 'in', ids),
                     ('state', '=', state),
                     ]))
@@ -171,11 +177,8 @@ class Workers:
         for process in self.processes:
             self.done.get()
 
-    def run(self, func, *batches, side_by_side=True):
-        """Run func on each batch of arguments, side by side or one after
-        the other; return the results"""
-        if not side_by_side:
-            return [r for args in batches for r in self.run(func, args)]
+    def run(self, func, *batches):
+        "Run func on each batch of arguments side by side; return the results"
         for args in batches:
             self.tasks.put((func, args))
         results = []
@@ -193,39 +196,43 @@ class Workers:
             process.join()
 
 
-def pipeline(workers, database, context, shop_id, orders):
-    "Push the orders through every stage; return the per-stage report"
+def pipeline(workers, database, context, orders):
+    """Push the orders, listed by shop id, through every stage; return the
+    per-stage report"""
     from trytond.pool import Pool
 
-    ids = [o['platform_order_id'] for o in orders]
+    shop_ids = list(orders)
+    # In the order they were paid, whatever the shop
+    ids = sorted(o['platform_order_id'] for shop_id in shop_ids
+        for o in orders[shop_id])
+    count = len(ids)
     report = []
 
     def stage(state, button, size):
-        return lambda: workers.run(act, *[(shop_id, batch, state, button)
+        return lambda: workers.run(act, *[(shop_ids, batch, state, button)
                 for batch in chunks(ids, size)])
 
     # A shop's downloads come one after the other, as its queue tasks do:
     # the first paid is the first served when a gift's cap is near.
-    total = timed('upsert + checks', len(orders),
-        lambda: workers.run(upsert, *[(shop_id, batch)
-                for batch in chunks(orders, CHUNK['upsert'])],
-            side_by_side=False), report)
-    total += timed('customer-service audit', len(orders),
+    total = timed('upsert + checks', count,
+        lambda: workers.run(upsert, *[
+                (shop_id, list(chunks(orders[shop_id], CHUNK['upsert'])))
+                for shop_id in shop_ids]), report)
+    total += timed('customer-service audit', count,
         stage('draft', 'cs_audit', CHUNK['audit']), report)
-    total += timed('finance audit', len(orders),
+    total += timed('finance audit', count,
         stage('cs_approved', 'finance_audit', CHUNK['audit']), report)
-    total += timed('post as sales', len(orders),
+    total += timed('post as sales', count,
         stage('approved', 'post', CHUNK['post']), report)
-    report.append(('end to end', len(orders), total))
+    report.append(('end to end', count, total))
     print('  %-22s %7d orders %8.1f s %9.1f orders/s' % (
-            'end to end', len(orders), total, len(orders) / total),
-        flush=True)
+            'end to end', count, total, count / total), flush=True)
 
     def outcome():
         Order = Pool().get('ecom.order')
         states, gifts = {}, 0
         for order in Order.search([
-                    ('shop', '=', shop_id),
+                    ('shop', 'in', shop_ids),
                     ('platform_order_id', 'in', ids)]):
             states[order.state] = states.get(order.state, 0) + 1
             gifts += any(l.gift for l in order.lines)
@@ -311,8 +318,9 @@ def main(argv=None):
             code: product for code, product in seller.products.items()
             if product.type == 'goods'},
         seller.warehouses, seller.company, config)
-    shop = seller.shops['TB01']
-    add_gift_rules(config, seller, shop)
+    shops = [seller.shops[code] for code in SHOPS]
+    for shop in shops:
+        add_gift_rules(config, seller, shop)
     context = dict(config.context)
     products = [code for code, *_ in PRODUCTS if not code.startswith('GFT')]
     kits = [code for code, *_ in KITS]
@@ -324,8 +332,11 @@ def main(argv=None):
         for run, count in enumerate(args.orders):
             print("Pipeline, %d orders:" % count, flush=True)
             orders = generate(count, 'B%d-' % run, products, kits, seed=run)
-            results[count] = pipeline(
-                workers, DB_NAME, context, shop.id, orders)
+            by_shop = {shop.id: [] for shop in shops}
+            for order, shop in zip(orders, random.Random(run).choices(
+                        shops, list(SHOPS.values()), k=count)):
+                by_shop[shop.id].append(order)
+            results[count] = pipeline(workers, DB_NAME, context, by_shop)
 
         sample = [o for o in generate(args.plain, 'P-', products, kits)
             if not o['lines'][0]['outer_code'].startswith('UNKNOWN')]
