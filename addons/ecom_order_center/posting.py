@@ -255,7 +255,18 @@ class Order(metaclass=PoolMeta):
         sale.shipment_cost_method = 'order' if self.carrier else None
         sale.lines = [l._get_sale_line(sale) for o in group for l in o.lines
             if l.product and l.refund_state != 'refunded']
+        for sequence, line in enumerate(sale.lines, 1):
+            line.sequence, line.component_parent = sequence, None
+        if not any(_has_part_lines(l.product) for l in sale.lines):
+            # Saved with the sale, the kits' components are not written a
+            # second time with every line of the sale when it is quoted.
+            sale.set_components()
         return sale
+
+
+def _has_part_lines(product):
+    "Whether the product's components go on the sale as lines of their own"
+    return product.type != 'kit' and any(True for _ in product.components_used)
 
 
 class OrderLine(metaclass=PoolMeta):
@@ -306,6 +317,15 @@ class Sale(metaclass=PoolMeta):
                     sale.join(order_sale,
                         condition=order_sale.sale == sale.id
                         ).select(sale.shipment_address))))
+
+    def set_components(self):
+        # The order center explodes the kits as it builds the sale.
+        if self.ecom_shipping_amount is not None and all(
+                getattr(l, 'components', None) if l.product.type == 'kit'
+                else not _has_part_lines(l.product)
+                for l in self.lines if l.product):
+            return []
+        return super().set_components()
 
     @fields.depends('carrier', 'ecom_shipping_amount')
     def on_change_with_available_carriers(self, name=None):

@@ -228,6 +228,10 @@ class AuditPostTestCase(OrderCenterCase):
         goods = [l for l in sale.lines if l.shipment_cost is None]
         self.assertEqual([l.product.code for l in goods], ['KIT-LJ-GIFT'])
         self.assertEqual(goods[0].unit_price, Decimal('338.0000'))
+        self.assertEqual(
+            sorted((c.product.code, c.quantity) for c in goods[0].components),
+            [('BOX-GF-L', 1), ('BOX-GF-S', 1), ('TEA-LJ-500', 1)])
+        self.assertEqual([l.sequence for l in sale.lines], [1, 2])
         fee, = [l for l in sale.lines if l.shipment_cost is not None]
         self.assertEqual(fee.amount, Decimal('12.00'))
         shipment, = sale.shipments
