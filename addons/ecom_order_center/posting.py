@@ -6,6 +6,7 @@ from decimal import Decimal
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.model.exceptions import AccessError
+from trytond.modules.product import round_price
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -261,6 +262,8 @@ class Order(metaclass=PoolMeta):
             # Saved with the sale, the kits' components are not written a
             # second time with every line of the sale when it is quoted.
             sale.set_components()
+        # Its cost line too is saved with the sale, not added on quote.
+        sale.set_shipment_cost()
         return sale
 
 
@@ -326,6 +329,20 @@ class Sale(metaclass=PoolMeta):
                 for l in self.lines if l.product):
             return []
         return super().set_components()
+
+    def set_shipment_cost(self):
+        # The order center adds the cost line as it builds the sale:
+        # quoting keeps it while the carrier's cost is the same.
+        if (self.ecom_shipping_amount is None
+                or self.id is None or self.id < 0):
+            return super().set_shipment_cost()
+        cost = (self.compute_shipment_cost(self.carrier)
+            if self.carrier and self.shipment_cost_method else None)
+        costs = [l.shipment_cost for l in self.lines
+            if l.type == 'line' and l.shipment_cost is not None]
+        if costs == ([] if cost is None else [round_price(cost)]):
+            return []
+        return super().set_shipment_cost()
 
     @fields.depends('carrier', 'ecom_shipping_amount')
     def on_change_with_available_carriers(self, name=None):
