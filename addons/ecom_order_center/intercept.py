@@ -25,6 +25,13 @@ class SaleLine(metaclass=PoolMeta):
         "E-commerce Order Line", readonly=True, ondelete='SET NULL',
         help="The platform order line this sale line was posted from.")
 
+    @fields.depends('ecom_order_line')
+    def compute_unit_price(self):
+        # The price of a line posted from the platform is what the buyer paid.
+        if self.ecom_order_line:
+            return self.ecom_order_line.sale_unit_price
+        return super().compute_unit_price()
+
     @classmethod
     def copy(cls, lines, default=None):
         default = default.copy() if default is not None else {}
@@ -40,11 +47,6 @@ class SaleLine(metaclass=PoolMeta):
 
 class OrderLine(metaclass=PoolMeta):
     __name__ = 'ecom.order.line'
-
-    def _get_sale_line(self, sale):
-        line = super()._get_sale_line(sale)
-        line.ecom_order_line = self
-        return line
 
 
 class ShipmentOut(metaclass=PoolMeta):

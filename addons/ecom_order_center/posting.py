@@ -257,7 +257,7 @@ class Order(metaclass=PoolMeta):
         sale.lines = [l._get_sale_line(sale) for o in group for l in o.lines
             if l.product and l.refund_state != 'refunded']
         for sequence, line in enumerate(sale.lines, 1):
-            line.sequence, line.component_parent = sequence, None
+            line.sequence = sequence
         if not any(_has_part_lines(l.product) for l in sale.lines):
             # Saved with the sale, the kits' components are not written a
             # second time with every line of the sale when it is quoted.
@@ -278,15 +278,23 @@ class OrderLine(metaclass=PoolMeta):
     def _get_sale_line(self, sale):
         pool = Pool()
         SaleLine = pool.get('sale.line')
+        # A line of goods, neither a shipment cost nor a kit's component
         line = SaleLine(sale=sale, type='line', product=self.product,
-            quantity=self.quantity)
+            quantity=self.quantity, ecom_order_line=self,
+            shipment_cost=None, component_parent=None)
         line.on_change_product()
         line.description = self.title or line.description
-        # What the buyer paid for the line, discounts included.
-        line.unit_price = (Decimal(0) if self.gift
-            else (self.amount / Decimal(str(self.quantity))).quantize(
-                Decimal(10) ** -SaleLine.unit_price.digits[1]))
         return line
+
+    @property
+    def sale_unit_price(self):
+        "What the buyer paid for one unit, discounts included"
+        pool = Pool()
+        SaleLine = pool.get('sale.line')
+        if self.gift or not self.quantity:
+            return Decimal(0)
+        return (self.amount / Decimal(str(self.quantity))).quantize(
+            Decimal(10) ** -SaleLine.unit_price.digits[1])
 
 
 class Sale(metaclass=PoolMeta):
