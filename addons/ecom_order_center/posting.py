@@ -154,7 +154,11 @@ class Order(metaclass=PoolMeta):
         groups = cls._posting_groups(cls._lock_fresh(orders, 'approved'))
         if not groups:
             return []
-        sales = [group[0]._get_sale(group) for group in groups]
+        # The sales of a shop go to its customer: the customer's defaults
+        # are worked out once per batch, not once per sale.
+        party_defaults = {}
+        sales = [group[0]._get_sale(group, party_defaults)
+            for group in groups]
         Address.save([s.shipment_address for s in sales])
         Sale.save(sales)
         Sale.quote(sales)
@@ -230,8 +234,11 @@ class Order(metaclass=PoolMeta):
             address.country = self.receiver_subdivision.country
         return address
 
-    def _get_sale(self, group=None):
-        "The sale of the order and those shipped with it in group"
+    def _get_sale(self, group=None, party_defaults=None):
+        """The sale of the order and those shipped with it in group
+
+        party_defaults keeps what the party's on_change gave per party
+        and warehouse."""
         pool = Pool()
         Sale = pool.get('sale.sale')
         group = group or [self]
@@ -246,7 +253,18 @@ class Order(metaclass=PoolMeta):
             ecom_shipping_amount=sum(
                 (o.shipping_amount or Decimal(0) for o in group),
                 Decimal(0)))
-        sale.on_change_party()
+        # The defaults depend on the party and the warehouse shipping.
+        key = (party.id, sale.warehouse.id if sale.warehouse else None)
+        if party_defaults is not None and key in party_defaults:
+            for name, value in party_defaults[key].items():
+                setattr(sale, name, value)
+        else:
+            before = dict(sale._values._items())
+            sale.on_change_party()
+            if party_defaults is not None:
+                party_defaults[key] = {
+                    name: value for name, value in sale._values._items()
+                    if name not in before or before[name] != value}
         # The party's defaults must not replace what the buyer paid in.
         sale.currency = self.currency
         sale.shipment_address = self._get_shipment_address(party)

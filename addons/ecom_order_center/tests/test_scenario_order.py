@@ -248,6 +248,27 @@ class AuditPostTestCase(OrderCenterCase):
                     for t in Pool().get('ir.queue').search([])
                     if t.data['model'] == 'sale.sale'], [])
 
+    def test_shops_posted_together_keep_their_customers(self):
+        "Orders of two shops posted in one click go to each shop's customer"
+        self.upsert(normalized('T7101'), normalized('T7102'))
+        other = self.seller.shops['TM01']
+        self.Order.upsert_normalized(other.id, [normalized('M7101')],
+            self.config.context)
+        orders = self.Order.find([('platform_order_id', 'in',
+                    ['T7101', 'M7101', 'T7102'])])
+        self.Order.click(orders, 'cs_audit')
+        self.Order.click(orders, 'finance_audit')
+        self.Order.click(orders, 'post')
+        for order in orders:
+            order.reload()
+            sale, = order.sales
+            customer = order.shop.customer
+            self.assertEqual(sale.party, customer)
+            self.assertEqual(sale.invoice_address.party, customer)
+            self.assertEqual(sale.shipment_address.party, customer)
+            self.assertEqual(sale.state, 'processing')
+        self.assertEqual(len({o.shop.customer for o in orders}), 2)
+
     def test_new_shop_comes_with_its_customer(self):
         "A new shop has the customer its sales go to; a lost one is remade"
         Shop = Model.get('ecom.shop')
