@@ -8,7 +8,8 @@ ship from the main warehouse, as a seller's orders come in (single items,
 kits, two-item orders and unknown SKUs that end in exception; every shop
 runs a tiered gift rule and one capped per buyer), pushes them through
 upsert (with listing mapping, gifts and checks), customer-service audit,
-finance audit and posting, in batches, and prints orders/second per stage.
+finance audit and posting, in batches (posting in the batch action's
+chunks), and prints orders/second per stage.
 
 The batches run in worker processes (--workers, one per core by default)
 that load the modules the way trytond and trytond-worker do, not in the
@@ -32,7 +33,9 @@ import time
 import traceback
 from decimal import Decimal
 
-CHUNK = {'upsert': 500, 'audit': 500, 'post': 100}
+# Most orders in one batch of a download and of an audit; posting takes the
+# batch action's chunks (batch.CHUNK)
+CHUNK = {'upsert': 500, 'audit': 500}
 # The shops the orders come from, with their share of the orders
 SHOPS = {'TB01': 5, 'TM01': 3, 'JD01': 2}
 
@@ -89,6 +92,15 @@ def generate(count, prefix, products, kits, seed=8):
 def chunks(items, size):
     for i in range(0, len(items), size):
         yield items[i:i + size]
+
+
+def even_chunks(items, size, workers):
+    """Split items into batches of at most size, as many as a multiple of
+    workers and of even sizes, so that no worker waits for another's last
+    batch"""
+    count = -(-len(items) // size)
+    count = -(-count // workers) * workers
+    return list(chunks(items, -(-len(items) // count)))
 
 
 def timed(label, count, func, report):
@@ -201,6 +213,8 @@ def pipeline(workers, database, context, orders):
     per-stage report"""
     from trytond.pool import Pool
 
+    from .batch import CHUNK as BATCH_CHUNK
+
     shop_ids = list(orders)
     # In the order they were paid, whatever the shop
     ids = sorted(o['platform_order_id'] for shop_id in shop_ids
@@ -210,7 +224,8 @@ def pipeline(workers, database, context, orders):
 
     def stage(state, button, size):
         return lambda: workers.run(act, *[(shop_ids, batch, state, button)
-                for batch in chunks(ids, size)])
+                for batch in even_chunks(
+                    ids, size, len(workers.processes))])
 
     # A shop's downloads come one after the other, as its queue tasks do:
     # the first paid is the first served when a gift's cap is near.
@@ -223,7 +238,7 @@ def pipeline(workers, database, context, orders):
     total += timed('finance audit', count,
         stage('cs_approved', 'finance_audit', CHUNK['audit']), report)
     total += timed('post as sales', count,
-        stage('approved', 'post', CHUNK['post']), report)
+        stage('approved', 'post', BATCH_CHUNK), report)
     report.append(('end to end', count, total))
     print('  %-22s %7d orders %8.1f s %9.1f orders/s' % (
             'end to end', count, total, count / total), flush=True)
