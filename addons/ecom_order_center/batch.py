@@ -22,7 +22,7 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
-from .merge import UNPOSTED_STATES
+from .order import UNPOSTED_STATES
 
 ACTIONS = [
     ('cs_audit', "CS Audit"),
@@ -118,28 +118,13 @@ class Order(metaclass=PoolMeta):
         return False
 
     @classmethod
-    def _lock_current(cls, orders):
-        "Lock the orders and return them as they are now"
-        cls.lock(orders)
-        return cls.browse([o.id for o in orders])
-
-    @classmethod
-    def _log_each(cls, orders, rule, outcome):
-        "Log on each order the outcome(order) of the rule"
-        by_outcome = defaultdict(list)
-        for order in orders:
-            by_outcome[outcome(order)].append(order)
-        for text, group in by_outcome.items():
-            cls._log_decision(group, rule, text)
-
-    @classmethod
     @ModelView.button
     def hold(cls, orders, reason=None):
         "Keep the unposted orders out of audits and posting (挂起)"
-        orders = [o for o in cls._lock_current(orders)
+        orders = [o for o in cls.lock_current(orders)
             if not o.held and o.state in UNPOSTED_STATES]
         if not orders:
-            return []
+            return
         reasons = {o.id: reason or o.hold_reason or '' for o in orders}
         values = {'held': True}
         if reason:
@@ -148,100 +133,49 @@ class Order(metaclass=PoolMeta):
         cls._log_each(orders, gettext('ecom_order_center.msg_rule_hold'),
             lambda o: gettext('ecom_order_center.msg_outcome_held',
                 reason=reasons[o.id]))
-        return orders
 
     @classmethod
     @ModelView.button
     def release(cls, orders):
         "Let audits and posting take the held orders again"
-        orders = [o for o in cls._lock_current(orders) if o.held]
+        orders = [o for o in cls.lock_current(orders) if o.held]
         if orders:
             cls.write(orders, {'held': False, 'hold_reason': None})
             cls._log_decision(orders,
                 gettext('ecom_order_center.msg_rule_release'),
                 gettext('ecom_order_center.msg_outcome_released'))
-        return orders
 
     @classmethod
-    def _skip_held(cls, orders, state):
-        "Record why the held orders in state stay; return the others"
-        held = [o for o in cls.browse([o.id for o in orders]) if o.held]
-        cls._log_each([o for o in held if o.state == state],
-            gettext('ecom_order_center.msg_rule_hold'),
+    def _filter_held(cls, orders, state):
+        "Record why the held orders stay; return the others"
+        held = [o for o in orders if o.held]
+        cls._log_each(held, gettext('ecom_order_center.msg_rule_hold'),
             lambda o: gettext('ecom_order_center.msg_skipped_held',
                 reason=o.hold_reason or ''))
-        held = {o.id for o in held}
-        return [o for o in orders if o.id not in held]
-
-    @classmethod
-    @ModelView.button
-    def cs_audit(cls, orders):
-        return super().cs_audit(cls._skip_held(orders, 'draft'))
-
-    @classmethod
-    @ModelView.button
-    def finance_audit(cls, orders):
-        return super().finance_audit(cls._skip_held(orders, 'cs_approved'))
-
-    @classmethod
-    @ModelView.button
-    def post(cls, orders):
-        return super().post(cls._skip_held(orders, 'approved'))
-
-    @classmethod
-    def _posting_groups(cls, orders):
-        "A merged group waits while one of its orders is held"
-        groups = []
-        for group in super()._posting_groups(orders):
-            held = [o for o in group if o.held]
-            if not held:
-                groups.append(group)
-                continue
-            cls._log_decision([o for o in group if o in orders],
-                gettext('ecom_order_center.msg_rule_post'),
-                gettext('ecom_order_center.msg_post_merged_held',
-                    orders=', '.join(o.rec_name for o in held)))
-        return groups
-
-    @classmethod
-    def _refuse_refunds(cls, orders):
-        """Let through the orders the clerk chose to audit despite their
-        refund request, listed by id in the context"""
-        chosen = set(Transaction().context.get('ecom_refund_continue', []))
-        continued = [o for o in orders
-            if o.refund_state == 'requested' and o.id in chosen]
-        if continued:
-            cls._log_decision(continued,
-                gettext('ecom_order_center.msg_rule_audit'),
-                gettext('ecom_order_center.msg_audit_refund_continued'))
-        continued = {o.id for o in continued}
-        return [o for o in orders if o.id in continued] + (
-            super()._refuse_refunds(
-                [o for o in orders if o.id not in continued]))
+        return [o for o in orders if not o.held]
 
     @classmethod
     @ModelView.button
     def reject(cls, orders, reason=None):
         """Send audited orders back to the clerks to rework, with the reason
         (驳回); unlike undoing an audit, a rejection says why"""
-        orders = (cls._lock_fresh(orders, 'cs_approved')
-            + cls._lock_fresh(orders, 'approved'))
+        orders = (cls.lock_current(orders, 'cs_approved')
+            + cls.lock_current(orders, 'approved'))
         if not orders:
-            return []
+            return
         if not reason:
             raise UserError(gettext('ecom_order_center.msg_reject_reason'))
         cls.write(orders, {'state': 'draft'})
         cls._log_decision(orders,
             gettext('ecom_order_center.msg_rule_reject'),
             gettext('ecom_order_center.msg_outcome_rejected', reason=reason))
-        return orders
 
     @classmethod
     def set_fulfilment(cls, orders, name, value):
         """Set the warehouse, carrier or salesperson of the orders not posted
         yet; return those orders"""
         assert name in FULFILMENT_FIELDS
-        orders = [o for o in cls._lock_current(orders)
+        orders = [o for o in cls.lock_current(orders)
             if o.state in UNPOSTED_STATES]
         if orders:
             cls.write(orders, {name: value.id if value else None})
@@ -443,8 +377,10 @@ class Batch(Wizard):
     def _apply(self, orders):
         Order = Pool().get('ecom.order')
         action = self.start.action
-        if action in {'reject', 'hold'}:
-            getattr(Order, action)(orders, self.start.reason)
+        if action == 'reject':
+            Order.reject(orders, self.start.reason)
+        elif action == 'hold':
+            Order.hold(orders, self.start.reason)
         elif action.startswith('set_'):
             name = action[len('set_'):]
             Order.set_fulfilment(orders, name, getattr(self.start, name))

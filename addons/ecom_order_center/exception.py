@@ -1,5 +1,4 @@
 """Exception rules: what stops an order, or warns the clerk, before audit."""
-import datetime as dt
 from decimal import Decimal
 
 from trytond.i18n import gettext
@@ -8,6 +7,8 @@ from trytond.model import (
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
+
+from .order import CHECKED_STATES, UNPOSTED_STATES
 
 KINDS = [
     ('stock', "Insufficient available stock"),
@@ -20,6 +21,7 @@ KINDS = [
     ('refund', "Refund requested"),
     ('duplicate', "Possible duplicate or mergeable"),
     ]
+RULE_KINDS = {k for k, _ in KINDS}
 
 
 class ExceptionRule(
@@ -51,10 +53,20 @@ class ExceptionRule(
         return 'block'
 
     def check(self, order, context):
-        """Return the finding on the order (text) or None
+        """Return the finding of the rule on the order (not saved) or None
 
         context holds what is computed once for the batch: available stock
         per warehouse and product, blacklisted values, mergeable orders."""
+        Finding = Pool().get('ecom.order.finding')
+        found = self.match(order, context)
+        if found is not None:
+            message, values = found
+            return Finding.new(order, self.kind, self.action,
+                'ecom_order_center.' + message, rule=self, **values)
+
+    def match(self, order, context):
+        """Return the message name and the values the rule found on the
+        order, or None"""
         return getattr(self, '_check_' + self.kind)(order, context)
 
     def _check_stock(self, order, context):
@@ -68,8 +80,9 @@ class ExceptionRule(
         short = [p.code or p.rec_name for p, q in needs.items()
             if available.get(p.id, 0) < q]
         if short:
-            return gettext('ecom_order_center.msg_exception_stock',
-                warehouse=warehouse.rec_name, products=', '.join(short))
+            return 'msg_exception_stock', {
+                'warehouse': warehouse.rec_name,
+                'products': ', '.join(short)}
 
     def _check_address(self, order, context):
         missing = [name for name in ['receiver_name', 'receiver_phone',
@@ -77,19 +90,20 @@ class ExceptionRule(
             if not getattr(order, name)]
         if missing:
             Order = Pool().get('ecom.order')
-            return gettext('ecom_order_center.msg_exception_address',
-                fields=', '.join(
-                    Order._fields[n].string for n in missing))
+            strings = Order.fields_get(missing)
+            return 'msg_exception_address', {
+                'fields': ', '.join(strings[n]['string'] for n in missing)}
 
     def _check_buyer_message(self, order, context):
         if order.buyer_message:
-            return gettext('ecom_order_center.msg_exception_buyer_message',
-                message=order.buyer_message)
+            return 'msg_exception_buyer_message', {
+                'message': order.buyer_message}
 
     def _check_seller_memo(self, order, context):
         if order.seller_memo or order.seller_flag:
-            return gettext('ecom_order_center.msg_exception_seller_memo',
-                memo=order.seller_memo or '', flag=order.seller_flag or 0)
+            return 'msg_exception_seller_memo', {
+                'memo': order.seller_memo or '',
+                'flag': order.seller_flag or 0}
 
     def _check_price_floor(self, order, context):
         cheap = []
@@ -103,24 +117,24 @@ class ExceptionRule(
                 cheap.append('%s %s < %s' % (
                         line.product.code, paid, round(floor, 2)))
         if cheap:
-            return gettext('ecom_order_center.msg_exception_price_floor',
-                lines='; '.join(cheap))
+            return 'msg_exception_price_floor', {'lines': '; '.join(cheap)}
 
     def _check_blacklist(self, order, context):
         listed = [v for v in [order.buyer, order.receiver_phone]
             if v and v in context['blacklist']]
         if listed:
-            return gettext('ecom_order_center.msg_exception_blacklist',
-                values=', '.join(listed))
+            return 'msg_exception_blacklist', {'values': ', '.join(listed)}
 
     def _check_status(self, order, context):
         if order.platform_state != 'paid':
-            return gettext('ecom_order_center.msg_exception_status',
-                status=order.platform_status or order.platform_state)
+            return 'msg_exception_status', {
+                'status': order.platform_status or order.platform_state}
 
     def _check_refund(self, order, context):
         if order.refund_state == 'requested':
-            return gettext('ecom_order_center.msg_exception_refund')
+            return 'msg_exception_refund', {
+                'lines': ', '.join(l.platform_line_id or l.title or ''
+                    for l in order.lines if l.refund_state == 'requested')}
 
     def _check_duplicate(self, order, context):
         together = order.shipped_with()
@@ -128,9 +142,9 @@ class ExceptionRule(
                 order.merge_key(), []) if o not in together]
         if others:
             Order = Pool().get('ecom.order')
-            return gettext('ecom_order_center.msg_exception_duplicate',
-                orders=', '.join(
-                    o.platform_order_id for o in Order.browse(others)))
+            return 'msg_exception_duplicate', {
+                'orders': ', '.join(
+                    o.platform_order_id for o in Order.browse(others))}
 
 
 class Blacklist(ModelSQL, ModelView):
@@ -165,25 +179,6 @@ class Order(metaclass=PoolMeta):
             clean(self.receiver_city), clean(self.receiver_district),
             clean(self.receiver_address))
 
-    def shipped_with(self):
-        "The ids of the orders that already ship in one parcel with this"
-        return {self.id}
-
-    @classmethod
-    def check_orders(cls, orders):
-        super().check_orders(orders)
-        waiting = [o for o in orders if o.state in {'draft', 'exception'}]
-        mapped = [o for o in waiting if o.state == 'draft']
-        if mapped:
-            cls.apply_gifts(mapped)
-            cls.route(mapped)
-            cls.merge_automatically(mapped)
-        cls.apply_exception_rules(waiting)
-
-    @classmethod
-    def merge_automatically(cls, orders):
-        "Merge the orders where the shop wants it, before they are checked"
-
     @classmethod
     def _exception_context(cls, orders):
         pool = Pool()
@@ -207,8 +202,7 @@ class Order(metaclass=PoolMeta):
         for other in cls.search([
                     ('shop', 'in', list({o.shop.id for o in orders})),
                     ('buyer', 'in', list({o.buyer for o in orders})),
-                    ('state', 'in', ['draft', 'exception', 'cs_approved',
-                            'approved']),
+                    ('state', 'in', list(UNPOSTED_STATES)),
                     ]):
             mergeable.setdefault(other.merge_key(), []).append(other.id)
         return {
@@ -219,35 +213,30 @@ class Order(metaclass=PoolMeta):
             }
 
     @classmethod
-    def apply_exception_rules(cls, orders):
-        "Run the exception rules in sequence; block or warn, and say why"
+    def _intake_exceptions(cls, orders):
+        """Run the exception rules in sequence on the orders in draft or
+        exception; each rule that fires leaves a finding and a decision,
+        and the blocking findings put the order in exception"""
         pool = Pool()
         Rule = pool.get('ecom.exception_rule')
-        Decision = pool.get('ecom.order.decision')
+        Finding = pool.get('ecom.order.finding')
+        orders = [o for o in orders if o.state in CHECKED_STATES]
         if not orders:
             return
         rules = Rule.search([])
         context = cls._exception_context(orders)
-        now = dt.datetime.now()
-        decisions = []
+        findings, entries = [], []
         for order in orders:
-            blocks = (order.exceptions or '').splitlines()
             for rule in rules:
                 if rule.shop and rule.shop != order.shop:
                     continue
                 finding = rule.check(order, context)
-                if not finding:
+                if finding is None:
                     continue
-                decisions.append(Decision(order=order, date=now,
-                        rule=rule.name, values=finding,
-                        outcome=gettext('ecom_order_center.msg_exception_'
+                findings.append(finding)
+                entries.append((order, rule.name, finding.render(),
+                        gettext('ecom_order_center.msg_exception_'
                             + rule.action)))
-                if rule.action == 'block' and finding not in blocks:
-                    blocks.append(finding)
-            exceptions = '\n'.join(blocks) or None
-            state = 'exception' if blocks else 'draft'
-            # Saving an order as it was would write it for nothing.
-            if (state, exceptions) != (order.state, order.exceptions):
-                order.state, order.exceptions = state, exceptions
-        cls.save(orders)
-        Decision.save(decisions)
+        Finding.replace(orders, findings, RULE_KINDS)
+        cls._log_decisions(entries)
+        cls.set_checked_state(cls.browse([o.id for o in orders]))

@@ -25,8 +25,8 @@ from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
-# The states in which gifts may still change
-GIFT_STATES = {'draft', 'exception'}
+from .order import CHECKED_STATES
+
 
 
 class GiftRule(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
@@ -240,7 +240,7 @@ class Order(metaclass=PoolMeta):
         super().__setup__()
         cls._buttons.update({
                 'apply_gifts': {
-                    'invisible': ~Eval('state').in_(list(GIFT_STATES)),
+                    'invisible': ~Eval('state').in_(list(CHECKED_STATES)),
                     'depends': ['state'],
                     },
                 })
@@ -250,6 +250,11 @@ class Order(metaclass=PoolMeta):
         return False
 
     @classmethod
+    def _intake_gifts(cls, orders):
+        "Give the gifts to the mapped orders"
+        cls.apply_gifts([o for o in orders if o.state == 'draft'])
+
+    @classmethod
     @ModelView.button
     def apply_gifts(cls, orders):
         """Give the gifts of the matching rules to the orders (in draft or
@@ -257,9 +262,8 @@ class Order(metaclass=PoolMeta):
         pool = Pool()
         Rule = pool.get('ecom.gift_rule')
         Line = pool.get('ecom.order.line')
-        Decision = pool.get('ecom.order.decision')
         orders = [o for o in orders
-            if o.state in GIFT_STATES and not o.gifts_by_hand]
+            if o.state in CHECKED_STATES and not o.gifts_by_hand]
         if not orders:
             return
         # First paid, first served when the cap is near
@@ -302,13 +306,12 @@ class Order(metaclass=PoolMeta):
                 per_buyer[buyer_key] += 1
                 outcome = ', '.join(
                     f'{g.product.rec_name} ×{g.quantity:g}' for g in tier)
-            decisions.append(Decision(order=order,
-                    rule=gettext('ecom_order_center.msg_gift_rule',
-                        rule=rule.rec_name)[:255],
-                    values=rule.describe(value),
-                    outcome=outcome[:255]))
+            decisions.append((order,
+                    gettext('ecom_order_center.msg_gift_rule',
+                        rule=rule.rec_name),
+                    rule.describe(value), outcome))
         Line.save(lines)
-        Decision.save(decisions)
+        cls._log_decisions(decisions)
 
     def _gift_line(self, product, quantity, rule=None):
         pool = Pool()
@@ -369,10 +372,9 @@ class GiveGift(Wizard):
         pool = Pool()
         Order = pool.get('ecom.order')
         Line = pool.get('ecom.order.line')
-        Decision = pool.get('ecom.order.decision')
         User = pool.get('res.user')
         orders = self.records
-        locked = [o for o in orders if o.state not in GIFT_STATES]
+        locked = [o for o in orders if o.state not in CHECKED_STATES]
         if locked:
             raise AccessError(gettext(
                     'ecom_order_center.msg_gift_order_not_editable',
@@ -388,10 +390,8 @@ class GiveGift(Wizard):
             Order.write(list(orders), {'gifts_by_hand': True})
         Line.save([o._gift_line(product, quantity) for o in orders])
         user = User(Transaction().user)
-        Decision.save([Decision(order=o,
-                    rule=gettext('ecom_order_center.msg_gift_by_hand',
-                        user=user.rec_name)[:255],
-                    values=mode,
-                    outcome=f'{product.rec_name} ×{quantity:g}'[:255])
-                for o in orders])
+        Order._log_decisions((o,
+                gettext('ecom_order_center.msg_gift_by_hand',
+                    user=user.rec_name),
+                mode, f'{product.rec_name} ×{quantity:g}') for o in orders)
         return 'end'

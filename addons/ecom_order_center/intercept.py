@@ -1,13 +1,11 @@
-"""Interception to the end: a refunded line does not ship, an intercepted
-parcel is cancelled, a shipped one comes back as a customer return.
+"""Refund interception after posting: the parcel must not leave.
 
-Tryton's own stock and sale flows do the work: ``ShipmentOut.cancel``
-releases the reservations, cancelled moves are added to the sale lines'
-ignored moves (what a clerk does with "Handle Shipment Exception"), so the
-sale is not left in exception and the refunded quantity is not invoiced.
+A refund request or a closed order marks the posted order's shipments not
+gone yet as intercepted: Tryton's picking, packing and shipping refuse them
+until the refund is settled (the interception is released) or a clerk
+cancels them, which releases their reservations (``ShipmentOut.cancel``).
+Shipments already gone are left for a return.
 """
-from collections import defaultdict
-
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
@@ -15,42 +13,17 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import without_check_access
 
-from .normalize import POSTED_STATES
-
-
-class SaleLine(metaclass=PoolMeta):
-    __name__ = 'sale.line'
-
-    ecom_order_line = fields.Many2One('ecom.order.line',
-        "E-commerce Order Line", readonly=True, ondelete='SET NULL',
-        help="The platform order line this sale line was posted from.")
-
-    @fields.depends('ecom_order_line')
-    def compute_unit_price(self):
-        # The price of a line posted from the platform is what the buyer paid.
-        if self.ecom_order_line:
-            return self.ecom_order_line.sale_unit_price
-        return super().compute_unit_price()
-
-    @classmethod
-    def copy(cls, lines, default=None):
-        default = default.copy() if default is not None else {}
-        # A copy is another sale: a refund must not stop its shipments.
-        default.setdefault('ecom_order_line', None)
-        return super().copy(lines, default=default)
-
-    @property
-    def ecom_origins(self):
-        "The line itself or its kit components: what its moves come from"
-        return list(self.components) or [self]
-
-
-class OrderLine(metaclass=PoolMeta):
-    __name__ = 'ecom.order.line'
+from .order import UNSHIPPED_STATES
 
 
 class ShipmentOut(metaclass=PoolMeta):
     __name__ = 'stock.shipment.out'
+
+    ecom_intercepted = fields.Boolean("Intercepted", readonly=True,
+        help="The buyer asked for a refund or the platform closed the "
+        "order: packing refuses this shipment.")
+    ecom_intercept_reason = fields.Char("Interception Reason", readonly=True,
+        states={'invisible': ~Eval('ecom_intercepted')})
 
     @classmethod
     def __setup__(cls):
@@ -62,6 +35,10 @@ class ShipmentOut(metaclass=PoolMeta):
                     'depends': ['ecom_intercepted', 'state'],
                     },
                 })
+
+    @staticmethod
+    def default_ecom_intercepted():
+        return False
 
     @classmethod
     def _refuse_intercepted(cls, shipments):
@@ -115,21 +92,57 @@ class Order(metaclass=PoolMeta):
         super().__setup__()
         cls._buttons.update({
                 'cancel_intercepted': {
-                    'invisible': ~Eval('state').in_(['posted']),
+                    'invisible': ~Eval('state').in_(list(UNSHIPPED_STATES)),
                     'depends': ['state'],
                     },
                 })
 
     @classmethod
-    def upsert_normalized(cls, shop, normalized_orders):
-        results = super().upsert_normalized(shop, normalized_orders)
-        updated = [r[2] for r in results if r[1] == 'updated']
-        if updated:
-            orders = [o for o in cls.browse(updated)
-                if o.state in POSTED_STATES]
-            cls.remove_refunded(orders)
-            cls.release_interceptions(orders)
-        return results
+    def _posted_intercept(cls, orders):
+        "Intercept the shipments of the orders with a refund request"
+        cls.intercept([o for o in orders
+                if o.refund_state == 'requested'
+                or o.platform_state == 'cancelled'])
+
+    @classmethod
+    def intercept(cls, orders):
+        """Stop the shipments of posted orders the buyer wants refunded
+
+        A shipment not yet gone is marked intercepted, a gone one is left
+        for a return; either way the order says so."""
+        pool = Pool()
+        Shipment = pool.get('stock.shipment.out')
+        Finding = pool.get('ecom.order.finding')
+        to_intercept, decisions, findings = [], [], []
+        for order in orders:
+            reason = (gettext('ecom_order_center.msg_intercept_refund')
+                if order.refund_state == 'requested'
+                else gettext('ecom_order_center.msg_intercept_cancelled'))
+            shipments = [s for sale in order.sales for s in sale.shipments
+                if s.state not in {'cancelled'}]
+            pending = [s for s in shipments
+                if s.state != 'done' and not s.ecom_intercepted]
+            gone = [s for s in shipments if s.state == 'done']
+            if pending:
+                to_intercept.extend((s, reason) for s in pending)
+                message = 'msg_intercepted'
+                names = ', '.join(s.rec_name for s in pending)
+            elif gone:
+                message = 'msg_intercept_return'
+                names = ', '.join(s.rec_name for s in gone)
+            else:
+                continue
+            findings.append(Finding.new(order, 'intercept', 'block',
+                    'ecom_order_center.' + message, shipments=names))
+            decisions.append((order,
+                    gettext('ecom_order_center.msg_rule_intercept'),
+                    reason, findings[-1].render()))
+        for shipment, reason in to_intercept:
+            shipment.ecom_intercepted = True
+            shipment.ecom_intercept_reason = reason
+        Shipment.save([s for s, _ in to_intercept])
+        Finding.save(findings)
+        cls._log_decisions(decisions)
 
     @classmethod
     @ModelView.button
@@ -143,15 +156,6 @@ class Order(metaclass=PoolMeta):
                     'ecom_order_center.msg_no_intercepted_shipment',
                     orders=', '.join(o.rec_name for o in orders)))
         cls.cancel_shipments(shipments)
-
-    @classmethod
-    def _refunded_lines(cls, order):
-        "The lines that must not ship: refunded, gifts of refunded orders"
-        refunded = [l for l in order.lines if l.refund_state == 'refunded']
-        if refunded and all(l.refund_state == 'refunded'
-                for l in order.lines if not l.gift):
-            return list(order.lines)
-        return refunded
 
     @classmethod
     @without_check_access
@@ -183,154 +187,17 @@ class Order(metaclass=PoolMeta):
             cls.write(cancelled, {'state': 'cancelled'})
 
     @classmethod
-    def _ignore_moves(cls, moves):
-        "Tell the sales the cancelled moves are not to be shipped again"
-        pool = Pool()
-        SaleLine = pool.get('sale.line')
-        Component = pool.get('sale.line.component')
-        by_origin = defaultdict(set)
-        for move in moves:
-            if (move.state == 'cancelled'
-                    and isinstance(move.origin, (SaleLine, Component))
-                    and move not in move.origin.moves_ignored):
-                by_origin[move.origin].add(move.id)
-        for origin, move_ids in by_origin.items():
-            origin.__class__.write([origin], {
-                    'moves_ignored': [('add', list(move_ids))],
-                    })
+    def _cancel_unshipped(cls, orders):
+        "Mark cancelled the posted orders of which no shipment is left"
+        cancelled = [o for o in cls.browse([o.id for o in orders])
+            if o.state == 'posted'
+            and all(s.state == 'cancelled'
+                for sale in o.sales for s in sale.shipments)]
+        if cancelled:
+            cls.write(cancelled, {'state': 'cancelled'})
 
     @classmethod
-    @without_check_access
-    def remove_refunded(cls, orders):
-        """Keep the refunded lines of posted orders from shipping
-
-        Their moves not gone yet are cancelled, a shipment left with
-        nothing is cancelled whole; what already left comes back as a
-        customer return. The rest of the order ships."""
-        pool = Pool()
-        SaleLine = pool.get('sale.line')
-        lines = {l: o for o in orders for l in cls._refunded_lines(o)}
-        if not lines:
-            return
-        sale_lines = SaleLine.search([
-                ('ecom_order_line', 'in', [l.id for l in lines]),
-                ])
-        pending, shipped = [], []
-        for sale_line in sale_lines:
-            for origin in sale_line.ecom_origins:
-                for move in origin.moves:
-                    if move.to_location.type != 'customer':
-                        continue
-                    if move.state == 'done':
-                        shipped.append(move)
-                    elif (move.state != 'cancelled'
-                            and move.shipment
-                            and move.shipment.__name__
-                            == 'stock.shipment.out'):
-                        pending.append(move)
-        outcomes = defaultdict(list)
-        cls._remove_moves(pending, outcomes)
-        cls._return_moves(shipped, outcomes)
-        decisions = defaultdict(list)
-        for sale_line in sale_lines:
-            order_line = sale_line.ecom_order_line
-            for text in outcomes.get(sale_line, []):
-                decisions[lines[order_line]].append(gettext(
-                        'ecom_order_center.msg_refund_line',
-                        line=order_line.platform_line_id or '',
-                        product=order_line.product.rec_name,
-                        outcome=text))
-        for order, texts in decisions.items():
-            cls._log_decision([order],
-                gettext('ecom_order_center.msg_rule_refund_line'),
-                ' '.join(sorted(set(texts))))
-        cls._cancel_unshipped([o for o in orders
-                if all(l in lines for l in o.lines)])
-
-    @staticmethod
-    def _sale_line(move):
-        origin = move.origin
-        return origin if origin.__name__ == 'sale.line' else origin.line
-
-    @classmethod
-    def _remove_moves(cls, moves, outcomes):
-        """Cancel the outgoing moves with their picking, or the whole
-        shipment when nothing else is in it"""
-        pool = Pool()
-        Move = pool.get('stock.move')
-        Shipment = pool.get('stock.shipment.out')
-        by_shipment = defaultdict(set)
-        for move in moves:
-            by_shipment[move.shipment].add(move)
-        whole, to_cancel = [], []
-        for shipment, outgoing in by_shipment.items():
-            active = {m for m in shipment.outgoing_moves
-                if m.state != 'cancelled'}
-            if active <= outgoing:
-                whole.append(shipment)
-            else:
-                to_cancel.extend(outgoing)
-                to_cancel.extend(m for m in shipment.inventory_moves
-                    if m.origin in outgoing)
-        Move.cancel(to_cancel)
-        Shipment.cancel(whole)
-        cls._ignore_moves(Move.browse([m.id for m in moves]))
-        for move in moves:
-            outcomes[cls._sale_line(move)].append(gettext(
-                    'ecom_order_center.msg_refund_shipment_cancelled'
-                    if move.shipment in whole
-                    else 'ecom_order_center.msg_refund_moves_cancelled',
-                    shipment=move.shipment.rec_name))
-
-    @classmethod
-    def _return_moves(cls, moves, outcomes):
-        """Draft customer returns of the shipped moves not yet returned,
-        one per sale and warehouse, for the warehouse to receive
-
-        The return moves come from the shipped moves, not from the sale
-        lines: the platform has refunded the buyer already, so the sale
-        must not expect to ship them again."""
-        pool = Pool()
-        Move = pool.get('stock.move')
-        Return = pool.get('stock.shipment.out.return')
-        Date = pool.get('ir.date')
-        today = Date.today()
-        returned_quantities = defaultdict(float)
-        for move in Move.search([
-                    ('origin', 'in', [str(m) for m in moves]),
-                    ('from_location.type', '=', 'customer'),
-                    ('state', '!=', 'cancelled'),
-                    ]):
-            returned_quantities[move.origin] += move.quantity
-        returns, returned = {}, []
-        for move in moves:
-            quantity = move.unit.round(
-                move.quantity - returned_quantities[move])
-            if quantity <= 0:
-                continue
-            warehouse = move.shipment.warehouse if move.shipment else None
-            sale = cls._sale_line(move).sale
-            key = (sale, warehouse)
-            if key not in returns:
-                returns[key] = sale._get_shipment_sale(
-                    Return, (('warehouse', warehouse),))
-                returns[key].moves = []
-            shipment = returns[key]
-            shipment.moves += (Move(product=move.product, unit=move.unit,
-                    quantity=quantity, from_location=move.to_location,
-                    to_location=shipment.warehouse_input,
-                    company=move.company, unit_price=move.unit_price,
-                    currency=move.currency, planned_date=today,
-                    origin=move, state='draft'),)
-            returned.append((move, shipment))
-        Return.save(list(returns.values()))
-        for move, shipment in returned:
-            outcomes[cls._sale_line(move)].append(gettext(
-                    'ecom_order_center.msg_refund_returned',
-                    shipment=shipment.rec_name))
-
-    @classmethod
-    def release_interceptions(cls, orders):
+    def _posted_release(cls, orders):
         """Let intercepted shipments go again when no refund is asked any
         more on any of their orders (refused, or done on other lines)"""
         pool = Pool()

@@ -24,8 +24,8 @@ from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
-# The states in which orders can still be merged or split
-UNPOSTED_STATES = {'draft', 'exception', 'cs_approved', 'approved'}
+from .order import UNPOSTED_STATES
+
 
 
 class Shop(metaclass=PoolMeta):
@@ -76,10 +76,9 @@ class Order(metaclass=PoolMeta):
         return {master.id} | {o.id for o in master.merged_orders}
 
     @classmethod
-    def merge_automatically(cls, orders):
-        """Merge the new orders of shops that merge automatically with the
-        other orders not audited yet of the same buyer and address"""
-        super().merge_automatically(orders)
+    def _intake_merge(cls, orders):
+        """Merge the mapped orders of shops that merge automatically with
+        the other orders not audited yet of the same buyer and address"""
         waiting = [o for o in orders
             if o.state == 'draft' and o.shop.auto_merge
             and not o.split_from and not o.split_orders]
@@ -117,8 +116,6 @@ class Order(metaclass=PoolMeta):
     @classmethod
     def merge(cls, orders, rule=None):
         "Merge the orders into the first as master; return the master"
-        pool = Pool()
-        Decision = pool.get('ecom.order.decision')
         orders = set(orders)
         orders.update(o.merged_into for o in list(orders) if o.merged_into)
         orders.update(m for o in list(orders) for m in o.merged_orders)
@@ -139,9 +136,8 @@ class Order(metaclass=PoolMeta):
         members = [o for o in orders[1:] if o.merged_into != master]
         cls.write(members, {'merged_into': master.id})
         rule = rule or gettext('ecom_order_center.msg_merge_rule')
-        Decision.save([Decision(order=o, rule=rule,
-                    values=_names(orders)[:255], outcome=master.rec_name)
-                for o in orders])
+        cls._log_decisions(
+            (o, rule, _names(orders), master.rec_name) for o in orders)
         return master
 
     @classmethod
@@ -152,8 +148,6 @@ class Order(metaclass=PoolMeta):
     @classmethod
     @ModelView.button
     def unmerge(cls, orders):
-        pool = Pool()
-        Decision = pool.get('ecom.order.decision')
         cls._check_unposted(orders, 'ecom_order_center.msg_merge_posted')
         members = {m for o in orders for m in o.merged_orders}
         members.update(o for o in orders if o.merged_into)
@@ -162,14 +156,14 @@ class Order(metaclass=PoolMeta):
         masters = {m.merged_into for m in members}
         cls.write(members, {'merged_into': None})
         rule = gettext('ecom_order_center.msg_unmerge_rule')
-        Decision.save([Decision(order=o, rule=rule, values='',
-                    outcome=o.rec_name)
-                for o in members + list(masters)])
+        cls._log_decisions(
+            (o, rule, '', o.rec_name) for o in members + list(masters))
 
     @classmethod
     def _posting_groups(cls, orders):
-        """A merged group is posted as one sale led by its master, once
-        every order of the group is approved"""
+        """The orders that become one sale together, the first leading: a
+        merged group is posted as one sale led by its master, once every
+        order of the group is approved and none is held"""
         masters = {o.merged_into or o for o in orders}
         group_ids = {m.id for m in masters} | {
             o.id for m in masters for o in m.merged_orders}
@@ -179,20 +173,21 @@ class Order(metaclass=PoolMeta):
                 key=lambda m: m.id):
             group = [master] + sorted(master.merged_orders,
                 key=lambda o: o.id)
-            if all(o.state == 'approved' for o in group):
+            held = [o for o in group if o.held]
+            if held:
+                cls._log_decision([o for o in group if o in orders],
+                    gettext('ecom_order_center.msg_rule_post'),
+                    gettext('ecom_order_center.msg_post_merged_held',
+                        orders=_names(held)))
+            elif all(o.state == 'approved' for o in group):
                 groups.append(group)
             else:
                 waiting.append(group)
-        if waiting:
-            Decision = Pool().get('ecom.order.decision')
-            Decision.save([Decision(order=o,
-                        rule=gettext('ecom_order_center.msg_rule_post'),
-                        values=_names(g),
-                        outcome=gettext(
-                            'ecom_order_center.msg_post_merged_waiting',
-                            orders=_names(
-                                [x for x in g if x.state != 'approved'])))
-                    for g in waiting for o in g if o in orders])
+        cls._log_decisions((o, gettext('ecom_order_center.msg_rule_post'),
+                _names(g), gettext(
+                    'ecom_order_center.msg_post_merged_waiting',
+                    orders=_names([x for x in g if x.state != 'approved'])))
+            for g in waiting for o in g if o in orders)
         return groups
 
     @classmethod
@@ -210,7 +205,6 @@ class Order(metaclass=PoolMeta):
         order; return the children"""
         pool = Pool()
         Line = pool.get('ecom.order.line')
-        Decision = pool.get('ecom.order.decision')
         cls = self.__class__
         cls._check_unposted([self], 'ecom_order_center.msg_split_posted')
         if self.merged_into or self.merged_orders:
@@ -260,12 +254,10 @@ class Order(metaclass=PoolMeta):
                 'total_amount': (self.total_amount or 0) - sum(
                     c.total_amount for c in children),
                 })
-        Decision.save([Decision(order=o,
-                    rule=gettext('ecom_order_center.msg_split_rule',
-                        reason=reason),
-                    values=self.rec_name,
-                    outcome=', '.join(c.rec_name for c in children))
-                for o in [self] + children])
+        cls._log_decisions((o,
+                gettext('ecom_order_center.msg_split_rule', reason=reason),
+                self.rec_name, ', '.join(c.rec_name for c in children))
+            for o in [self] + children)
         return children
 
     def _split_lines(self):
@@ -348,7 +340,6 @@ class Order(metaclass=PoolMeta):
         "Move the lines of the parts back and delete the parts"
         pool = Pool()
         Line = pool.get('ecom.order.line')
-        Decision = pool.get('ecom.order.decision')
         roots = {o.split_root for o in orders}
         parts = [c for r in roots for c in r.split_orders]
         cls._check_unposted(list(roots) + parts,
@@ -378,9 +369,9 @@ class Order(metaclass=PoolMeta):
         cls.delete(parts)
         if to_write:
             cls.write(*to_write)
-        Decision.save([Decision(order=r,
-                    rule=gettext('ecom_order_center.msg_unsplit_rule'),
-                    values='', outcome=r.rec_name) for r in roots])
+        cls._log_decisions(
+            (r, gettext('ecom_order_center.msg_unsplit_rule'), '', r.rec_name)
+            for r in roots)
 
 
 def _names(orders):

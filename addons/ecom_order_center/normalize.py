@@ -40,13 +40,11 @@ from trytond.pool import Pool, PoolMeta
 from trytond.rpc import RPC
 from trytond.transaction import Transaction
 
+from .order import CHECKED_STATES, POSTED_STATES
 from .subdivision import provinces_to_subdivisions
 
 STATUSES = {'unpaid', 'paid', 'shipped', 'finished', 'cancelled'}
 REFUND_STATUSES = {'none', 'requested', 'refused', 'refunded'}
-# Orders in these states have become sales: the platform no longer
-# rewrites them, a change becomes an exception for a person.
-POSTED_STATES = {'posted', 'shipped', 'done'}
 HEADER_FIELDS = [
     'platform_status', 'buyer', 'receiver_name', 'receiver_phone',
     'receiver_city', 'receiver_district', 'receiver_address',
@@ -249,6 +247,7 @@ class Order(metaclass=PoolMeta):
     def upsert_normalized(cls, shop, normalized_orders):
         pool = Pool()
         Line = pool.get('ecom.order.line')
+        Finding = pool.get('ecom.order.finding')
         shop = pool.get('ecom.shop')(int(shop))
         results, checked = [], {}
         valid = []
@@ -284,25 +283,30 @@ class Order(metaclass=PoolMeta):
             cls.lock(list(existing.values()))
 
         to_create, changed, changed_lines, outcomes = [], [], [], {}
+        findings = []
         for key, (index, header, status, lines) in checked.items():
             order = existing.get(key)
             if order is None:
                 to_create.append(cls._new_order_values(
                         shop, header, status, lines, listings))
                 continue
-            outcome, order_lines = order._update_from_platform(
+            outcome, order_lines, finding = order._update_from_platform(
                 header, status, lines, listings)
             outcomes[key] = (outcome, order.id)
             if outcome == 'updated':
                 changed.append(order)
                 changed_lines.extend(order_lines)
+            if finding:
+                findings.append(finding)
         created = cls.create(to_create) if to_create else []
         for order in created:
             outcomes[order.platform_order_id] = ('new', order.id)
         Line.save(changed_lines)
         cls.save(changed)
-        cls.check_orders(created + [o for o in changed
-                if o.state in {'draft', 'exception'}])
+        Finding.save(findings)
+        cls.intake(created + [o for o in changed
+                if o.state in CHECKED_STATES])
+        cls.posted_update([o for o in changed if o.state in POSTED_STATES])
 
         final = []
         for result in results:
@@ -371,9 +375,11 @@ class Order(metaclass=PoolMeta):
         return values
 
     def _update_from_platform(self, header, status, lines, listings):
-        "Apply what the platform says now; return the outcome"
+        """Apply what the platform says now; return the outcome, the lines
+        to save and the finding on a posted order that changed"""
         pool = Pool()
         Line = pool.get('ecom.order.line')
+        Finding = pool.get('ecom.order.finding')
         posted = self.state in POSTED_STATES
         changes = []
         for name, value in header.items():
@@ -409,63 +415,60 @@ class Order(metaclass=PoolMeta):
             l.refund_state for l in order_lines)
         changes = [c for c in changes if c != 'platform_modified']
         if not changes:
-            return 'unchanged', []
+            return 'unchanged', [], None
+        finding = None
         if posted:
             important = set(changes) - {
                 'platform_status', 'platform_state', 'seller_memo',
                 'seller_flag'}
             if important:
-                self._add_exception(gettext(
-                        'ecom_order_center.msg_changed_after_posting',
-                        fields=', '.join(sorted(important))))
-        return 'updated', order_lines
-
-    def _add_exception(self, reason):
-        reasons = (self.exceptions or '').splitlines()
-        if reason not in reasons:
-            self.exceptions = '\n'.join(reasons + [reason])
+                finding = Finding.new(self, 'changed', 'block',
+                    'ecom_order_center.msg_changed_after_posting',
+                    fields=', '.join(sorted(important)))
+                if any(finding.same(f) for f in self.findings):
+                    finding = None
+        return 'updated', order_lines, finding
 
     @classmethod
-    def check_orders(cls, orders):
-        """Map lines to products and flag what stops an order from going on
-
-        Orders that can go on are in draft, the others in exception with
-        the reasons listed."""
+    def _intake_map(cls, orders):
+        """Map the lines to their listings' products; a line left without
+        a product is a blocking finding"""
         pool = Pool()
-        Decision = pool.get('ecom.order.decision')
-        now = dt.datetime.now()
-        decisions = []
+        Line = pool.get('ecom.order.line')
+        Finding = pool.get('ecom.order.finding')
+        findings, lines = [], []
         for order in orders:
-            if order.state not in {'draft', 'exception'}:
-                continue
-            reasons = []
             for line in order.lines:
                 if line.listing and line.listing.product != line.product:
                     line.product = line.listing.product
+                    lines.append(line)
                 if not line.product and not line.gift:
-                    reasons.append(gettext(
+                    listing = line.listing
+                    findings.append(Finding.new(order, 'mapping', 'block',
                             'ecom_order_center.msg_unmapped_listing',
-                            listing=(line.listing.rec_name
-                                if line.listing else line.title or ''),
-                            item=(line.listing.platform_item_id
-                                if line.listing else ''),
-                            sku=(line.listing.platform_sku_id
-                                if line.listing else '')))
-            state = 'exception' if reasons else 'draft'
-            exceptions = '\n'.join(reasons) or None
-            if (state, exceptions) != (order.state, order.exceptions):
-                decisions.append(Decision(order=order, date=now,
-                        rule=gettext('ecom_order_center.msg_rule_mapping'),
-                        values=', '.join(
-                            l.listing.outer_code or '' for l in order.lines
-                            if l.listing),
-                        outcome=exceptions or gettext(
-                            'ecom_order_center.msg_outcome_mapped')))
-                order.state, order.exceptions = state, exceptions
-        pool.get('ecom.order.line').save(
-            [l for o in orders for l in o.lines])
-        cls.save(orders)
-        Decision.save(decisions)
+                            listing=(listing.rec_name if listing
+                                else line.title or ''),
+                            item=listing.platform_item_id if listing else '',
+                            sku=listing.platform_sku_id if listing else '',
+                            outer_code=(listing.outer_code or ''
+                                if listing else '')))
+        Line.save(lines)
+        changed = Finding.replace(orders, findings, {'mapping'})
+        orders = cls.browse([o.id for o in orders])
+        unmapped = Finding.blocking(orders, {'mapping'})
+        entries = []
+        for order in orders:
+            if order.id in changed:
+                entries.append((order,
+                        gettext('ecom_order_center.msg_rule_mapping'),
+                        ', '.join(l.listing.outer_code or ''
+                            for l in order.lines if l.listing),
+                        '\n'.join(f.render()
+                            for f in unmapped.get(order.id, []))
+                        or gettext('ecom_order_center.msg_outcome_mapped')))
+        cls._log_decisions(entries)
+        # The orders mapped go on through the steps, the others wait.
+        cls.set_checked_state(orders, {'mapping'})
 
     @classmethod
     def release_mapped(cls, listings):
@@ -475,6 +478,5 @@ class Order(metaclass=PoolMeta):
                 ('lines.listing', 'in', [l.id for l in listings]),
                 ])
         if orders:
-            cls.lock(orders)
             with Transaction().set_context(_check_access=False):
-                cls.check_orders(orders)
+                cls.intake(cls.lock_current(orders))

@@ -1,6 +1,82 @@
+"""E-commerce orders: what the platform says, and the one way every order
+goes through the suite.
+
+States
+======
+
+``STATES`` are the order's states; the named sets below are the only place
+that says which states belong together. ::
+
+    draft ─▶ cs_approved ─▶ approved ─▶ posted ─▶ shipped ─▶ done
+      ▲ │                                 (a sale.sale with its shipments)
+      │ ▼
+    exception            any unposted state ─▶ cancelled
+
+Intake
+======
+
+``upsert_normalized`` (normalize.py) stores the orders the platforms send,
+then ``Order.intake(orders)`` runs on them, in this order, the steps that
+``Order._intake_steps()`` names. Each step is the class method
+``_intake_<name>(orders)`` of one file; it picks from ``orders`` those in
+the states it works on:
+
+1. ``map``         listings → products; unmapped lines are findings
+                   (normalize.py)
+2. ``refunds``     orders whose every line the platform refunded are
+                   cancelled (refund.py)
+3. ``gifts``       gift rules add their lines (gift.py)
+4. ``route``       warehouse, estimated weight, carrier and freight
+                   (routing.py)
+5. ``merge``       automatic merges, where the shop wants them (merge.py)
+6. ``exceptions``  exception rules leave findings; blocking findings put
+                   the order in exception, none in draft (exception.py)
+7. ``strategies``  audit strategies audit what needs no eyes
+                   (strategy.py)
+
+Orders already posted take the platform's news through
+``Order._posted_update_steps()``, the methods ``_posted_<name>(orders)``:
+
+1. ``intercept``   a refund request or a closed order stops the shipments
+                   not gone yet (intercept.py)
+2. ``remove_refunded``  refunded lines are taken out of the parcels, or
+                   come back as customer returns (refund.py)
+3. ``release``     shipments are let go when no refund is asked any more
+                   (intercept.py)
+
+Audits and posting
+==================
+
+``cs_audit``, ``finance_audit`` and ``post`` (posting.py) take the orders
+through ``Order._audit_filters()`` / ``Order._posting_filters()``: each
+``_filter_<name>(orders, state)`` returns the orders that go on and logs
+why the others stay (``fresh``: locked and still in the state, ``held``:
+not held, ``refunds``: no refund request unless the clerk goes on).
+Posting then groups the orders into sales (``_posting_groups``, merge.py),
+builds, quotes, confirms and processes the sales.
+
+Findings and decisions
+======================
+
+``ecom.order.finding`` holds what each check found on the order now: the
+rule, its action (block or warn), the values it saw and its message, whose
+text is rendered in the reader's language. States and strategies read
+findings, never texts. ``ecom.order.decision`` is the history a person
+reads: every rule, strategy and clerk decision, written by
+``Order._log_decisions``.
+
+Extending
+=========
+
+A module adds a step by overriding ``_intake_steps`` (or the other step
+lists), inserting its name where it belongs, and defining the step's
+method; it does not override ``write``, ``create`` or another step.
+"""
+import json
 from datetime import datetime
 from decimal import Decimal
 
+from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
@@ -16,13 +92,35 @@ STATES = [
     ('done', "Done"),
     ('cancelled', "Cancelled"),
     ]
+# Waiting for intake's checks: what the platform sends still changes them
+CHECKED_STATES = {'draft', 'exception'}
+# Not a sale yet: can be audited, routed, merged, split, held, cancelled
+UNPOSTED_STATES = CHECKED_STATES | {'cs_approved', 'approved'}
+# Became sales: the platform no longer rewrites them, a change is a
+# finding for a person
+POSTED_STATES = {'posted', 'shipped', 'done'}
+# Posted and not handed to the carrier yet: a refund stops the parcel
+UNSHIPPED_STATES = {'posted'}
 REFUND_STATES = [
     ('none', "None"),
     ('requested', "Requested"),
     ('refused', "Refused"),
     ('refunded', "Refunded"),
     ]
-_EDITABLE = ~Eval('state').in_(['draft', 'exception'])
+FINDING_ACTIONS = [
+    ('block', "Block"),
+    ('warn', "Warn"),
+    ]
+# Longest text kept in a decision's rule column
+RULE_SIZE = 255
+# The platform's values are frozen once the order passed the checks
+_FROZEN = ~Eval('state').in_(list(CHECKED_STATES))
+
+
+def cut(text, size):
+    "The text, cut to size with an ellipsis when longer"
+    text = text or ''
+    return text if len(text) <= size else text[:size - 1] + '…'
 
 
 class Order(Workflow, ModelSQL, ModelView):
@@ -38,37 +136,41 @@ class Order(Workflow, ModelSQL, ModelView):
     platform_order_id = fields.Char("Platform Order ID", required=True,
         states={'readonly': Eval('id', -1) >= 0})
     platform_status = fields.Char("Platform Status", readonly=True)
-    buyer = fields.Char("Buyer", states={'readonly': _EDITABLE})
-    receiver_name = fields.Char("Receiver", states={'readonly': _EDITABLE})
-    receiver_phone = fields.Char("Phone", states={'readonly': _EDITABLE})
+    buyer = fields.Char("Buyer", states={'readonly': _FROZEN})
+    receiver_name = fields.Char("Receiver", states={'readonly': _FROZEN})
+    receiver_phone = fields.Char("Phone", states={'readonly': _FROZEN})
     receiver_subdivision = fields.Many2One(
-        'country.subdivision', "Province", states={'readonly': _EDITABLE})
-    receiver_city = fields.Char("City", states={'readonly': _EDITABLE})
+        'country.subdivision', "Province", states={'readonly': _FROZEN})
+    receiver_city = fields.Char("City", states={'readonly': _FROZEN})
     receiver_district = fields.Char(
-        "District", states={'readonly': _EDITABLE})
-    receiver_address = fields.Char("Address", states={'readonly': _EDITABLE})
+        "District", states={'readonly': _FROZEN})
+    receiver_address = fields.Char("Address", states={'readonly': _FROZEN})
     buyer_message = fields.Text("Buyer Message", readonly=True)
     seller_memo = fields.Text("Seller Memo")
     seller_flag = fields.Integer("Seller Flag",
         help="The coloured flag the seller set on the platform (0 = none).")
     order_date = fields.DateTime("Order Date",
-        states={'readonly': _EDITABLE})
-    pay_date = fields.DateTime("Pay Date", states={'readonly': _EDITABLE})
+        states={'readonly': _FROZEN})
+    pay_date = fields.DateTime("Pay Date", states={'readonly': _FROZEN})
     currency = fields.Many2One('currency.currency', "Currency", required=True,
-        states={'readonly': _EDITABLE})
+        states={'readonly': _FROZEN})
     total_amount = fields.Numeric("Total Amount", digits=(16, 2),
-        states={'readonly': _EDITABLE},
+        states={'readonly': _FROZEN},
         help="What the buyer paid, shipping included.")
     shipping_amount = fields.Numeric("Shipping Amount", digits=(16, 2),
-        states={'readonly': _EDITABLE})
+        states={'readonly': _FROZEN})
     lines = fields.One2Many('ecom.order.line', 'order', "Lines",
-        states={'readonly': _EDITABLE})
+        states={'readonly': _FROZEN})
     state = fields.Selection(STATES, "State", readonly=True, required=True,
         sort=False)
     refund_state = fields.Selection(REFUND_STATES, "Refund State",
         readonly=True, required=True)
-    exceptions = fields.Text("Exceptions", readonly=True,
-        help="Why the order cannot go on, one reason a line.")
+    exceptions = fields.Function(fields.Text("Exceptions",
+            help="Why the order cannot go on, one reason a line."),
+        'get_exceptions', searcher='search_exceptions')
+    findings = fields.One2Many('ecom.order.finding', 'order', "Findings",
+        readonly=True,
+        help="What the checks found on the order, blocking or warning.")
     warehouse = fields.Many2One('stock.location', "Warehouse",
         domain=[('type', '=', 'warehouse')])
     carrier = fields.Many2One('carrier', "Carrier")
@@ -98,14 +200,11 @@ class Order(Workflow, ModelSQL, ModelView):
                     (t.buyer, Index.Equality())),
                 })
         cls._order = [('order_date', 'DESC NULLS FIRST'), ('id', 'DESC')]
-        cls._transitions |= {
-            ('draft', 'cancelled'),
-            ('exception', 'cancelled'),
-            ('cancelled', 'draft'),
-            }
+        cls._transitions |= {(s, 'cancelled') for s in UNPOSTED_STATES}
+        cls._transitions |= {('cancelled', 'draft')}
         cls._buttons.update({
                 'cancel': {
-                    'invisible': ~Eval('state').in_(['draft', 'exception']),
+                    'invisible': ~Eval('state').in_(list(UNPOSTED_STATES)),
                     'depends': ['state'],
                     },
                 'draft': {
@@ -138,6 +237,24 @@ class Order(Workflow, ModelSQL, ModelView):
         "The name of the state in the user's language"
         return dict(cls.fields_get(['state'])['state']['selection'])[state]
 
+    @classmethod
+    def get_exceptions(cls, orders, name):
+        Finding = Pool().get('ecom.order.finding')
+        blocked = Finding.blocking(orders)
+        return {o.id: '\n'.join(f.render() for f in blocked.get(o.id, []))
+            or None for o in orders}
+
+    @classmethod
+    def search_exceptions(cls, name, clause):
+        _, operator, value = clause[:3]
+        if value is None:
+            return [('findings', 'where' if operator == '!=' else
+                    'not where', [('action', '=', 'block')])]
+        return [('findings', 'where', [
+                    ('action', '=', 'block'),
+                    ('values', operator, value),
+                    ])]
+
     def get_company(self, name):
         return self.shop.company.id
 
@@ -156,6 +273,110 @@ class Order(Workflow, ModelSQL, ModelView):
     @Workflow.transition('draft')
     def draft(cls, orders):
         pass
+
+    # the pipeline (see the module docstring)
+    @classmethod
+    def _intake_steps(cls):
+        return ['map', 'refunds', 'gifts', 'route', 'merge', 'exceptions',
+            'strategies']
+
+    @classmethod
+    def intake(cls, orders):
+        "Run the intake steps, in order, on the orders"
+        orders = [o for o in orders if o.state in CHECKED_STATES]
+        if not orders:
+            return
+        for step in cls._intake_steps():
+            getattr(cls, '_intake_' + step)(orders)
+            # A step may have written the orders: read them afresh.
+            orders = cls.browse([o.id for o in orders])
+
+    @classmethod
+    def _posted_update_steps(cls):
+        return ['intercept', 'remove_refunded', 'release']
+
+    @classmethod
+    def posted_update(cls, orders):
+        "Run the steps that act on posted orders the platform changed"
+        orders = [o for o in orders if o.state in POSTED_STATES]
+        if not orders:
+            return
+        for step in cls._posted_update_steps():
+            getattr(cls, '_posted_' + step)(orders)
+            orders = cls.browse([o.id for o in orders])
+
+    @classmethod
+    def _run_filters(cls, filters, orders, state):
+        "Keep the orders that every filter lets through, in turn"
+        for name in filters:
+            if not orders:
+                break
+            orders = getattr(cls, '_filter_' + name)(orders, state)
+        return orders
+
+    # shared helpers
+    @classmethod
+    def set_checked_state(cls, orders, kinds=None):
+        """Put in exception the orders with a blocking finding (of the
+        kinds), the others in draft"""
+        Finding = Pool().get('ecom.order.finding')
+        blocked = Finding.blocking(orders, kinds)
+        to_write = {'draft': [], 'exception': []}
+        for order in orders:
+            if order.state not in CHECKED_STATES:
+                continue
+            state = 'exception' if blocked.get(order.id) else 'draft'
+            if state != order.state:
+                to_write[state].append(order)
+        args = [v for state, group in to_write.items() if group
+            for v in (group, {'state': state})]
+        if args:
+            cls.write(*args)
+
+    @classmethod
+    def lock_current(cls, orders, state=None):
+        """Lock the orders and return them as they are now, only those
+        still in state when given
+
+        Two clerks acting on overlapping selections wait for each other
+        here and the second one finds the orders already moved on."""
+        if not orders:
+            return []
+        cls.lock(orders)
+        orders = cls.browse([o.id for o in orders])
+        if state is not None:
+            orders = [o for o in orders if o.state == state]
+        return orders
+
+    @classmethod
+    def _log_decisions(cls, entries):
+        """Save decisions given as (order, rule, values, outcome): every
+        decision of the suite is written here"""
+        pool = Pool()
+        Decision = pool.get('ecom.order.decision')
+        now = datetime.now()
+        Decision.save([Decision(order=order, date=now,
+                    rule=cut(rule, RULE_SIZE), values=values or '',
+                    outcome=outcome or '')
+                for order, rule, values, outcome in entries])
+
+    @classmethod
+    def _log_decision(cls, orders, rule, outcome):
+        "Log on the orders the outcome of a clerk's or the system's action"
+        pool = Pool()
+        User = pool.get('res.user')
+        user = User(Transaction().user)
+        cls._log_decisions(
+            (o, rule, user.rec_name, outcome) for o in orders)
+
+    @classmethod
+    def _log_each(cls, orders, rule, outcome):
+        "Log on each order the outcome(order) of the rule"
+        pool = Pool()
+        User = pool.get('res.user')
+        user = User(Transaction().user)
+        cls._log_decisions(
+            (o, rule, user.rec_name, outcome(o)) for o in orders)
 
 
 class OrderLine(ModelSQL, ModelView):
@@ -213,9 +434,9 @@ class OrderDecision(ModelSQL, ModelView):
     date = fields.DateTime("Date", required=True, readonly=True)
     rule = fields.Char("Rule", readonly=True,
         help="The rule, strategy or person that decided.")
-    values = fields.Char("Values", readonly=True,
+    values = fields.Text("Values", readonly=True,
         help="The order values the rule looked at.")
-    outcome = fields.Char("Outcome", readonly=True)
+    outcome = fields.Text("Outcome", readonly=True)
 
     @classmethod
     def __setup__(cls):
@@ -226,6 +447,143 @@ class OrderDecision(ModelSQL, ModelView):
     @staticmethod
     def default_date():
         return datetime.now()
+
+
+class OrderFinding(ModelSQL, ModelView):
+    """E-commerce Order Finding
+
+    What one check found on the order now. Its message is an ir.message
+    rendered, in the reader's language, with the values the check saw."""
+    __name__ = 'ecom.order.finding'
+
+    order = fields.Many2One('ecom.order', "Order", required=True,
+        ondelete='CASCADE')
+    kind = fields.Selection('get_kinds', "Check", required=True,
+        readonly=True)
+    rule = fields.Many2One('ecom.exception_rule', "Rule", readonly=True,
+        ondelete='SET NULL',
+        help="The exception rule that fired; empty for the suite's own "
+        "checks.")
+    action = fields.Selection(FINDING_ACTIONS, "Action", required=True,
+        readonly=True)
+    message_id = fields.Char("Message ID", required=True, readonly=True)
+    values = fields.Text("Values", readonly=True,
+        help="What the check saw, as the message shows it.")
+    message = fields.Function(fields.Text("Message"), 'get_message')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.order, Index.Range())))
+        cls._order = [('action', 'ASC'), ('id', 'ASC')]
+
+    @classmethod
+    def get_kinds(cls):
+        "The checks that leave findings: the exception rule kinds and more"
+        pool = Pool()
+        Rule = pool.get('ecom.exception_rule')
+        return Rule.fields_get(['kind'])['kind']['selection'] + [
+            ('mapping', gettext('ecom_order_center.msg_finding_mapping')),
+            ('changed', gettext('ecom_order_center.msg_finding_changed')),
+            ('intercept', gettext('ecom_order_center.msg_finding_intercept')),
+            ]
+
+    @classmethod
+    def new(cls, order, kind, action, message_id, rule=None, **values):
+        "A finding on order of the message_id rendered with values"
+        return cls(order=order, kind=kind, action=action, rule=rule,
+            message_id=message_id,
+            values=json.dumps(values, ensure_ascii=False, sort_keys=True,
+                default=str))
+
+    @property
+    def arguments(self):
+        try:
+            return json.loads(self.values or '{}')
+        except ValueError:
+            return {}
+
+    def get_message(self, name):
+        return self.render()
+
+    def render(self):
+        "The message in the reader's language"
+        return gettext(self.message_id, **self.arguments)
+
+    def same(self, other):
+        "Whether both found the same thing"
+        return ((self.kind, self.rule, self.action, self.message_id,
+                self.values)
+            == (other.kind, other.rule, other.action, other.message_id,
+                other.values))
+
+    @classmethod
+    def of_orders(cls, orders, kinds=None, action=None):
+        "The findings (of the kinds, with the action) per order id"
+        domain = [('order', 'in', [o.id for o in orders])]
+        if kinds is not None:
+            domain.append(('kind', 'in', list(kinds)))
+        if action is not None:
+            domain.append(('action', '=', action))
+        result = {}
+        for finding in cls.search(domain):
+            result.setdefault(finding.order.id, []).append(finding)
+        return result
+
+    @classmethod
+    def blocking(cls, orders, kinds=None):
+        "The blocking findings (of the kinds) per order id"
+        return cls.of_orders(orders, kinds, 'block')
+
+    @classmethod
+    def replace(cls, orders, findings, kinds):
+        """Make the findings of the kinds on the orders those given: the
+        findings that stay are kept, others deleted or created; return the
+        ids of the orders whose findings changed"""
+        by_order = {}
+        for finding in findings:
+            by_order.setdefault(finding.order.id, []).append(finding)
+        existing = cls.of_orders(orders, kinds)
+        to_delete, to_save = [], []
+        for order in orders:
+            new = by_order.get(order.id, [])
+            for old in existing.get(order.id, []):
+                same = next((f for f in new if f.same(old)), None)
+                if same is not None:
+                    new.remove(same)
+                else:
+                    to_delete.append(old)
+            to_save.extend(new)
+        changed = {f.order.id for f in to_delete + to_save}
+        cls.delete(to_delete)
+        cls.save(to_save)
+        return changed
+
+    @classmethod
+    def __register__(cls, module):
+        pool = Pool()
+        Order = pool.get('ecom.order')
+        super().__register__(module)
+        # Orders kept their reasons as text lines before findings.
+        order_h = Order.__table_handler__(module)
+        if order_h.column_exist('exceptions'):
+            cls._migrate_exceptions(Order.__table__())
+            order_h.drop_column('exceptions')
+
+    @classmethod
+    def _migrate_exceptions(cls, order_table):
+        "Keep the texts of the orders' former exceptions column as findings"
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*order_table.select(order_table.id,
+                order_table.exceptions,
+                where=order_table.exceptions != None))  # noqa: E711
+        findings = []
+        for order_id, text in cursor.fetchall():
+            for line in (text or '').splitlines():
+                findings.append(cls.new(order_id, 'changed', 'block',
+                        'ecom_order_center.msg_finding_text', text=line))
+        cls.save(findings)
 
 
 class OrderSale(ModelSQL):

@@ -81,56 +81,69 @@ class Order(metaclass=PoolMeta):
                 })
 
     @classmethod
-    def _lock_fresh(cls, orders, state):
-        """Lock the orders and return those still in state
-
-        Two clerks acting on overlapping selections wait for each other here
-        and the second one finds the orders already moved on."""
-        cls.lock(orders)
-        return [o for o in cls.browse([o.id for o in orders])
-            if o.state == state]
+    def _audit_filters(cls):
+        return ['fresh', 'held', 'refunds']
 
     @classmethod
-    def _log_decision(cls, orders, rule, outcome):
-        pool = Pool()
-        Decision = pool.get('ecom.order.decision')
-        User = pool.get('res.user')
-        user = User(Transaction().user)
-        now = dt.datetime.now()
-        Decision.save([Decision(order=o, date=now, rule=rule,
-                    values=user.rec_name, outcome=outcome) for o in orders])
+    def _posting_filters(cls):
+        return ['fresh', 'held']
 
     @classmethod
-    def _refuse_refunds(cls, orders):
-        "Record why orders with a refund request stay; return the others"
-        refused = [o for o in orders if o.refund_state == 'requested']
+    def _filter_fresh(cls, orders, state):
+        "Lock the orders and keep those still in state"
+        return cls.lock_current(orders, state)
+
+    @classmethod
+    def _filter_refunds(cls, orders, state):
+        """Keep the orders without a refund request, and those the clerk
+        chose to audit despite theirs (listed by id in the context);
+        record why the others stay"""
+        chosen = set(Transaction().context.get('ecom_refund_continue', []))
+        requested = [o for o in orders if o.refund_state == 'requested']
+        continued = [o for o in requested if o.id in chosen]
+        refused = [o for o in requested if o.id not in chosen]
+        if continued:
+            cls._log_decision(continued,
+                gettext('ecom_order_center.msg_rule_audit'),
+                gettext('ecom_order_center.msg_audit_refund_continued'))
         if refused:
             cls._log_decision(refused,
                 gettext('ecom_order_center.msg_rule_audit'),
                 gettext('ecom_order_center.msg_audit_refund_requested'))
-        return [o for o in orders if o.refund_state != 'requested']
+        refused = set(refused)
+        return [o for o in orders if o not in refused]
 
     @classmethod
     @ModelView.button
     def cs_audit(cls, orders):
         "Customer-service audit: checked orders go to finance"
-        return cls._audit(cls._refuse_refunds(cls._lock_fresh(
-                    orders, 'draft')), 'cs_approved', 'msg_rule_cs_audit')
+        cls._cs_audit(orders)
+
+    @classmethod
+    def _cs_audit(cls, orders):
+        "Audit the orders that pass the filters; return them"
+        return cls._audit(
+            cls._run_filters(cls._audit_filters(), orders, 'draft'),
+            'cs_approved', 'msg_rule_cs_audit')
 
     @classmethod
     @ModelView.button
     def finance_audit(cls, orders):
         "Finance audit: approved orders can be posted"
-        return cls._audit(cls._refuse_refunds(cls._lock_fresh(
-                    orders, 'cs_approved')), 'approved',
-            'msg_rule_finance_audit')
+        cls._finance_audit(orders)
+
+    @classmethod
+    def _finance_audit(cls, orders):
+        return cls._audit(
+            cls._run_filters(cls._audit_filters(), orders, 'cs_approved'),
+            'approved', 'msg_rule_finance_audit')
 
     @classmethod
     @ModelView.button
     def undo_audit(cls, orders):
         "Back to draft (弃审) while the order is not posted"
-        return cls._audit(cls._lock_fresh(orders, 'cs_approved')
-            + cls._lock_fresh(orders, 'approved'), 'draft',
+        cls._audit(cls.lock_current(orders, 'cs_approved')
+            + cls.lock_current(orders, 'approved'), 'draft',
             'msg_rule_undo_audit')
 
     @classmethod
@@ -147,11 +160,18 @@ class Order(metaclass=PoolMeta):
     @ModelView.button
     def post(cls, orders):
         "Make confirmed sales with their shipments of the approved orders"
+        cls._post(orders)
+
+    @classmethod
+    def _post(cls, orders):
+        """Post the orders that pass the posting filters, grouped into
+        sales; return the posted orders"""
         pool = Pool()
         Sale = pool.get('sale.sale')
         Address = pool.get('party.address')
         OrderSale = pool.get('ecom.order-sale.sale')
-        groups = cls._posting_groups(cls._lock_fresh(orders, 'approved'))
+        orders = cls._run_filters(cls._posting_filters(), orders, 'approved')
+        groups = cls._posting_groups(orders) if orders else []
         if not groups:
             return []
         # The sales of a shop go to its customer: the customer's defaults
@@ -194,11 +214,6 @@ class Order(metaclass=PoolMeta):
         Queue.delete(done)
         ids = set(map(int, done))
         transaction.tasks[:] = [t for t in transaction.tasks if t not in ids]
-
-    @classmethod
-    def _posting_groups(cls, orders):
-        "The orders that become one sale together, the first leading"
-        return [[order] for order in orders]
 
     def _get_customer(self):
         "The shop's customer, made now if the shop has none"
@@ -288,6 +303,33 @@ class Order(metaclass=PoolMeta):
 def _has_part_lines(product):
     "Whether the product's components go on the sale as lines of their own"
     return product.type != 'kit' and any(True for _ in product.components_used)
+
+
+class SaleLine(metaclass=PoolMeta):
+    __name__ = 'sale.line'
+
+    ecom_order_line = fields.Many2One('ecom.order.line',
+        "E-commerce Order Line", readonly=True, ondelete='SET NULL',
+        help="The platform order line this sale line was posted from.")
+
+    @fields.depends('ecom_order_line')
+    def compute_unit_price(self):
+        # The price of a line posted from the platform is what the buyer paid.
+        if self.ecom_order_line:
+            return self.ecom_order_line.sale_unit_price
+        return super().compute_unit_price()
+
+    @classmethod
+    def copy(cls, lines, default=None):
+        default = default.copy() if default is not None else {}
+        # A copy is another sale: a refund must not stop its shipments.
+        default.setdefault('ecom_order_line', None)
+        return super().copy(lines, default=default)
+
+    @property
+    def ecom_origins(self):
+        "The line itself or its kit components: what its moves come from"
+        return list(self.components) or [self]
 
 
 class OrderLine(metaclass=PoolMeta):

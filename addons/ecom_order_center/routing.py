@@ -18,8 +18,8 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
-# The states in which an order can still be routed again
-ROUTABLE_STATES = {'draft', 'exception', 'cs_approved', 'approved'}
+from .order import UNPOSTED_STATES
+
 
 
 class WarehouseRule(
@@ -97,7 +97,7 @@ class Order(metaclass=PoolMeta):
     __name__ = 'ecom.order'
 
     carrier_code = fields.Char("Designated Carrier",
-        states={'readonly': ~Eval('state').in_(list(ROUTABLE_STATES))},
+        states={'readonly': ~Eval('state').in_(list(UNPOSTED_STATES))},
         help="The code of the carrier the buyer asked for; "
         "it wins over the carrier rules.")
 
@@ -106,10 +106,15 @@ class Order(metaclass=PoolMeta):
         super().__setup__()
         cls._buttons.update({
                 'route': {
-                    'invisible': ~Eval('state').in_(list(ROUTABLE_STATES)),
+                    'invisible': ~Eval('state').in_(list(UNPOSTED_STATES)),
                     'depends': ['state'],
                     },
                 })
+
+    @classmethod
+    def _intake_route(cls, orders):
+        "Route the mapped orders"
+        cls.route([o for o in orders if o.state == 'draft'])
 
     @classmethod
     @ModelView.button
@@ -117,8 +122,7 @@ class Order(metaclass=PoolMeta):
         """Set the warehouse, the estimated weight, the carrier and its
         freight cost of the orders and record why"""
         pool = Pool()
-        Decision = pool.get('ecom.order.decision')
-        orders = [o for o in orders if o.state in ROUTABLE_STATES]
+        orders = [o for o in orders if o.state in UNPOSTED_STATES]
         if not orders:
             return
         rules = pool.get('ecom.warehouse_rule').search([])
@@ -150,13 +154,10 @@ class Order(metaclass=PoolMeta):
                     )].append(order)
         cls.write(*(v for values, routed in to_write.items()
                 for v in (routed, dict(values))))
-        Decision.save(decisions)
+        cls._log_decisions(decisions)
 
     def _decision(self, rule, values, outcome):
-        pool = Pool()
-        Decision = pool.get('ecom.order.decision')
-        return Decision(order=self, rule=rule[:255], values=values[:255],
-            outcome=outcome[:255])
+        return (self, rule, values, outcome)
 
     def _routed_lines(self):
         "The lines that will leave the warehouse"

@@ -1,6 +1,4 @@
 """Audit strategies (免审策略): orders that need no eyes are audited alone."""
-import datetime as dt
-
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, fields, sequence_ordered)
@@ -97,8 +95,8 @@ class Order(metaclass=PoolMeta):
     __name__ = 'ecom.order'
 
     @classmethod
-    def check_orders(cls, orders):
-        super().check_orders(orders)
+    def _intake_strategies(cls, orders):
+        "Audit by strategy the orders nothing blocks"
         cls.audit_by_strategy([o for o in orders if o.state == 'draft'])
 
     @classmethod
@@ -109,14 +107,12 @@ class Order(metaclass=PoolMeta):
         shop finds nothing against it; the decision names the strategy."""
         pool = Pool()
         Strategy = pool.get('ecom.audit_strategy')
-        Decision = pool.get('ecom.order.decision')
         if not orders:
             return
         context = cls._strategy_context(orders)
-        now = dt.datetime.now()
-        for stage, state, button in [
-                ('cs', 'draft', 'cs_audit'),
-                ('finance', 'cs_approved', 'finance_audit')]:
+        for stage, state, audit in [
+                ('cs', 'draft', cls._cs_audit),
+                ('finance', 'cs_approved', cls._finance_audit)]:
             strategies = Strategy.search([('stage', '=', stage)])
             if not strategies:
                 return
@@ -131,47 +127,40 @@ class Order(metaclass=PoolMeta):
                     refusal = strategy.refusal(order, context)
                     if refusal is None:
                         chosen.append(order)
-                        decisions.append(Decision(order=order, date=now,
-                                rule=strategy.name,
-                                values=gettext(
+                        decisions.append((order, strategy.name,
+                                gettext(
                                     'ecom_order_center.msg_strategy_values',
                                     amount=order.total_amount,
                                     province=(order.receiver_subdivision
                                         .rec_name
                                         if order.receiver_subdivision
                                         else '')),
-                                outcome=gettext(
+                                gettext(
                                     'ecom_order_center.msg_strategy_audited')))
                         break
                     refusals.append('%s: %s' % (strategy.name, refusal))
                 else:
                     if refusals:
-                        decisions.append(Decision(order=order, date=now,
-                                rule=gettext(
+                        decisions.append((order, gettext(
                                     'ecom_order_center.msg_rule_strategy'),
-                                values='; '.join(refusals),
-                                outcome=gettext(
+                                '; '.join(refusals), gettext(
                                     'ecom_order_center.msg_strategy_left')))
-            Decision.save(decisions)
+            cls._log_decisions(decisions)
             if chosen:
                 # The strategy audits on behalf of the clerk, whatever the
                 # groups of the user whose download brought the order.
                 with Transaction().set_context(_check_access=False):
-                    getattr(cls, button)(chosen)
+                    audit(chosen)
             orders = cls.browse([o.id for o in orders])
 
     @classmethod
     def _strategy_context(cls, orders):
         "What strategies look at, computed once for the batch"
         pool = Pool()
-        Decision = pool.get('ecom.order.decision')
         Rule = pool.get('ecom.exception_rule')
-        warn_rules = [r.name for r in Rule.search([('action', '=', 'warn')])]
-        warned = {d.order.id for d in Decision.search([
-                    ('order', 'in', [o.id for o in orders]),
-                    ('rule', 'in', warn_rules),
-                    ])}
+        Finding = pool.get('ecom.order.finding')
+        warned = set(Finding.of_orders(orders, action='warn'))
         stock_rule = Rule(kind='stock', action='block')
         context = cls._exception_context(orders)
-        short = {o.id for o in orders if stock_rule.check(o, context)}
+        short = {o.id for o in orders if stock_rule.match(o, context)}
         return {'warned': warned, 'short': short}

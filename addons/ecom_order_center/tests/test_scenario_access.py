@@ -1,6 +1,7 @@
 """Clerks see the orders of their shops, warehouse staff the shipments of
 their warehouses; a user with none set sees all, administrators see all."""
 from proteus import Model
+from trytond.model.exceptions import AccessError
 
 from trytond.modules.ecom_order_center.tests.test_scenario_order import (
     OrderCenterCase, normalized)
@@ -58,8 +59,10 @@ class AccessTestCase(OrderCenterCase):
         Line = Model.get('ecom.order.line')
         self.assertEqual({l.order.platform_order_id for l in Line.find([])},
             {'A1001'})
-        with self.assertRaises(Exception):
+        with self.assertRaises(AccessError) as refused:
             self.Order(pdd_order.id).platform_order_id
+        self.assertIn('"%s"' % pdd_order.id, refused.exception.message)
+        self.assertIn("User's shops", refused.exception.message)
         Todo = Model.get('ecom.order.todo')
         self.assertEqual({t.shop.id for t in Todo.find([])},
             {self.seller.shops['TB01'].id})

@@ -92,6 +92,19 @@ class Client:
     def order(self, platform_order_id):
         return self.normalize(self._order(platform_order_id))
 
+    def order_with_refunds(self, platform_order_id, since):
+        """The order as it is now, normalized (or with ``error``), its line
+        refund states completed from the refunds changed since then"""
+        order = self.safe_normalize(self._order(platform_order_id))
+        if self.line_refunds and 'error' not in order:
+            states = {line: state
+                for order_id, line, state in self.refunds(since, utcnow())
+                if order_id == platform_order_id}
+            for line in order['lines']:
+                if line['platform_line_id'] in states:
+                    line['refund_status'] = states[line['platform_line_id']]
+        return order
+
     def refunds(self, start, end):
         """Refund states of order lines changed in [start, end] as
         (platform_order_id, platform_line_id, refund_status)"""

@@ -27,14 +27,6 @@ from .simulated import (
     PLATFORM_SHOPS, admin, as_admin, run_locked, start_simulator)
 
 
-def has_upsert():
-    try:
-        from trytond.modules.ecom_order_center import normalize
-    except ImportError:
-        return False
-    return hasattr(normalize.Order, 'upsert_normalized')
-
-
 def point_shops(url):
     "Point every platform shop at the simulator with its credentials"
     Shop = Pool().get('ecom.shop')
@@ -61,7 +53,6 @@ def table_snapshot():
         for o in orders]
 
 
-@unittest.skipUnless(has_upsert(), "the order center has no upsert yet")
 class DownloadTestCase(unittest.TestCase):
 
     def setUp(self):
@@ -220,7 +211,6 @@ class DownloadTestCase(unittest.TestCase):
                         count)
 
 
-@unittest.skipUnless(has_upsert(), "the order center has no upsert yet")
 @unittest.skipUnless(backend.name == 'sqlite',
     "the killed worker's database is a SQLite file whatever the backend: "
     "the SQLite run covers it")

@@ -1,5 +1,4 @@
 "Spreadsheet import, shipment write-back and stock push, with a database"
-import importlib.util
 import unittest
 
 from trytond.modules.ecom_order_center.tests.tools import (
@@ -8,11 +7,10 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME
 
 from .simulated import admin, as_admin, run_locked, start_simulator
-from .test_download import has_upsert, point_shops
+from .test_download import point_shops
 from .test_spreadsheet import CSV
 
 
-@unittest.skipUnless(has_upsert(), "the order center has no upsert yet")
 class WriteBackTestCase(unittest.TestCase):
 
     def setUp(self):
@@ -137,9 +135,6 @@ class WriteBackTestCase(unittest.TestCase):
             self.assertEqual(pushed['TEA-LJ-250'], 90)
             self.assertEqual(pushed['KIT-LJ-GIFT'], 72)
 
-    @unittest.skipUnless(importlib.util.find_spec(
-            'trytond.modules.ecom_order_center.merge'),
-        "the order center does not split orders yet")
     def test_split_order_confirmed_per_part(self):
         "Each part of a split Taobao order ships its own lines"
         with as_admin(DB_NAME):
