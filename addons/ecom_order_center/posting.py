@@ -366,29 +366,6 @@ class Sale(metaclass=PoolMeta):
         digits=(16, 2), readonly=True,
         help="What the buyer paid the shop for shipping on the platform.")
 
-    @classmethod
-    def __register__(cls, module):
-        super().__register__(module)
-        cls._archive_receivers()
-
-    @classmethod
-    def _archive_receivers(cls):
-        """Archive the receivers' addresses of posted orders that are still
-        active: those posted before receivers were archived on the shop's
-        customer, which crowd its addresses and slow down every new sale"""
-        pool = Pool()
-        Address = pool.get('party.address')
-        OrderSale = pool.get('ecom.order-sale.sale')
-        address = Address.__table__()
-        sale = cls.__table__()
-        order_sale = OrderSale.__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*address.update([address.active], [False],
-                where=address.active & address.id.in_(
-                    sale.join(order_sale,
-                        condition=order_sale.sale == sale.id
-                        ).select(sale.shipment_address))))
-
     def set_components(self):
         # The order center explodes the kits as it builds the sale.
         if self.ecom_shipping_amount is not None and all(

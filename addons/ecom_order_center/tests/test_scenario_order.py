@@ -212,19 +212,6 @@ class AuditPostTestCase(OrderCenterCase):
         # The receivers stay on the sales, out of the customer's addresses.
         self.assertEqual([a.party_name for a in sale.party.addresses],
             [self.shop.name])
-        # The module's update archives a receiver posted still active.
-        Address = Model.get('party.address')
-        receiver = Address(sale.shipment_address.id)
-        receiver.active = True
-        receiver.save()
-        sale.party.reload()
-        self.assertEqual(len(sale.party.addresses), 2)
-        with Transaction().start(self.config.database_name, 0) as t:
-            Pool().get('sale.sale')._archive_receivers()
-            t.commit()
-        sale.party.reload()
-        self.assertEqual([a.party_name for a in sale.party.addresses],
-            [self.shop.name])
         goods = [l for l in sale.lines if l.shipment_cost is None]
         self.assertEqual([l.product.code for l in goods], ['KIT-LJ-GIFT'])
         self.assertEqual(goods[0].unit_price, Decimal('338.0000'))
