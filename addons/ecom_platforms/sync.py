@@ -34,6 +34,26 @@ class SyncLog(ModelSQL, ModelView):
         cls._order.insert(0, ('create_date', 'DESC'))
         cls._order.insert(1, ('id', 'DESC'))
 
+    @classmethod
+    def default_new(cls):
+        return 0
+
+    @classmethod
+    def default_updated(cls):
+        return 0
+
+    @classmethod
+    def default_unchanged(cls):
+        return 0
+
+    @classmethod
+    def default_failed(cls):
+        return 0
+
+    @classmethod
+    def default_errors(cls):
+        return ''
+
     def add_error(self, message):
         self.errors = '\n'.join(filter(None, [self.errors, message]))
 

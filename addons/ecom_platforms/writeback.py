@@ -137,8 +137,7 @@ class Shop(metaclass=PoolMeta):
         pool = Pool()
         Listing = pool.get('ecom.listing')
         SyncLog = pool.get('ecom.sync_log')
-        log = SyncLog(shop=self, kind='listings', new=0, updated=0,
-            unchanged=0, failed=0, errors='')
+        log = SyncLog(shop=self, kind='listings')
         try:
             remote = list(self.get_client().listings())
         except SessionExpired as error:
@@ -209,8 +208,7 @@ class Shop(metaclass=PoolMeta):
         pool = Pool()
         Listing = pool.get('ecom.listing')
         SyncLog = pool.get('ecom.sync_log')
-        log = SyncLog(shop=self, kind='stock', new=0, updated=0,
-            unchanged=0, failed=0, errors='')
+        log = SyncLog(shop=self, kind='stock')
         listings = Listing.search([
                 ('shop', '=', self.id), ('product', '!=', None)])
         client = self.get_client()
