@@ -56,6 +56,7 @@ class Order(metaclass=PoolMeta):
     @classmethod
     def confirm_on_platform(cls, orders):
         "Tell each order's platform the carrier and tracking number"
+        PlatformCarrier = Pool().get('ecom.platform.carrier')
         results = {}
         for order in orders:
             if order.platform_shipment == 'confirmed':
@@ -66,7 +67,8 @@ class Order(metaclass=PoolMeta):
                     client)
                 if lines is not None or not order.part_already_confirmed():
                     client.confirm_shipment(platform_order_id,
-                        order.carrier.party.code if order.carrier else None,
+                        PlatformCarrier.platform_code(
+                            order.shop.platform, order.carrier),
                         order.tracking_number, lines)
                 results[order] = ('confirmed', None)
             except SessionExpired as error:

@@ -11,8 +11,6 @@ STATUS = {1: 'unpaid', 105: 'paid', 2: 'paid', 101: 'paid', 3: 'shipped',
     4: 'cancelled', 5: 'finished'}
 REFUND = {0: 'none', 1: 'requested', 2: 'refused', 3: 'refunded'}
 # Douyin logistics company codes of the seller's carriers
-CARRIERS = {'ZTO': 'zhongtong', 'SF': 'shunfeng', 'YTO': 'yuantong',
-    'EMS': 'ems', 'STO': 'shentong', 'YUNDA': 'yunda'}
 SESSION_CODES = {30002, 30005}
 SUCCESS = 10000
 
@@ -93,7 +91,7 @@ class DouyinClient(Client):
     def confirm_shipment(self, platform_order_id, carrier_code,
             tracking_number, lines=None):
         self.request('order.logisticsAdd', order_id=platform_order_id,
-            company_code=CARRIERS.get(carrier_code, carrier_code),
+            company_code=carrier_code,
             logistics_code=tracking_number)
         return True
 

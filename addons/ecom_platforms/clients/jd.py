@@ -23,8 +23,6 @@ REFUND = {0: 'requested', 1: 'refunded', 2: 'refused', 3: 'refunded',
     4: 'refused', 5: 'refunded', 6: 'refunded', 9: 'refunded'}
 ALL_STATES = ','.join(STATUS)
 # JD logistics company ids (logiCoprId) of the seller's carriers
-CARRIERS = {'ZTO': '1499', 'SF': '467', 'YTO': '463', 'EMS': '465',
-    'STO': '470', 'YUNDA': '1327'}
 SESSION_CODES = {'19', '18'}
 RETRY_CODES = {'61', '62'}
 
@@ -126,7 +124,7 @@ class JdClient(Client):
             tracking_number, lines=None):
         result = self.request('jingdong.pop.order.shipment',
             order_id=platform_order_id,
-            logiCoprId=CARRIERS.get(carrier_code, carrier_code),
+            logiCoprId=carrier_code,
             logiNo=tracking_number)['sopjosshipment_result']
         self.check(result)
         return True

@@ -13,8 +13,6 @@ REFUND = {1: 'none', 2: 'requested', 3: 'requested', 4: 'refunded'}
 # after-sales status of one line
 AFTER_SALES = {6: 'refused', 9: 'refused', 10: 'refunded', 16: 'none'}
 # Pinduoduo logistics company ids of the seller's carriers
-CARRIERS = {'ZTO': 115, 'SF': 44, 'YTO': 85, 'EMS': 118, 'STO': 1,
-    'YUNDA': 121}
 SESSION_CODES = {10019, 10035}
 RETRY_CODES = {70031, 70032, 70033, 21001}
 
@@ -113,7 +111,7 @@ class PddClient(Client):
             tracking_number, lines=None):
         data = self.request('pdd.logistics.online.send',
             order_sn=platform_order_id,
-            logistics_id=CARRIERS.get(carrier_code, carrier_code),
+            logistics_id=carrier_code,
             tracking_number=tracking_number)
         return data['logistics_online_send_response']['is_success']
 

@@ -9,9 +9,6 @@ from .base import (
 API_VERSION = '2024-01'
 NEXT_LINK = re.compile(r'<([^>]+)>;\s*rel="next"')
 # Shopify tracking companies of the seller's carriers
-CARRIERS = {'ZTO': 'ZTO Express', 'SF': 'SF Express',
-    'YTO': 'YTO Express', 'EMS': 'China Post', 'STO': 'STO Express',
-    'YUNDA': 'Yunda Express'}
 
 
 def parse_time(text):
@@ -102,7 +99,7 @@ class ShopifyClient(Client):
             tracking_number, lines=None):
         fulfillment = {
             'tracking_number': tracking_number,
-            'tracking_company': CARRIERS.get(carrier_code, carrier_code),
+            'tracking_company': carrier_code,
             'notify_customer': True,
             }
         if lines:

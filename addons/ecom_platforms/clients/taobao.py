@@ -28,8 +28,6 @@ REFUND = {
     'SUCCESS': 'refunded',
     }
 # the seller's carrier party codes as Taobao logistics company codes
-CARRIERS = {'ZTO': 'ZTO', 'SF': 'SF', 'YTO': 'YTO', 'EMS': 'EMS',
-    'STO': 'STO', 'YUNDA': 'YUNDA', 'JD': 'JD'}
 SESSION_CODES = {26, 27, 53}
 RETRY_CODES = {7, 8, 520}
 TRADE_FIELDS = ('tid,status,created,pay_time,modified,payment,post_fee,'
@@ -129,7 +127,7 @@ class TaobaoClient(Client):
     def confirm_shipment(self, platform_order_id, carrier_code,
             tracking_number, lines=None):
         params = {'tid': platform_order_id, 'out_sid': tracking_number,
-            'company_code': CARRIERS.get(carrier_code, carrier_code)}
+            'company_code': carrier_code}
         if lines:
             params.update(sub_tid=','.join(lines), is_split=1)
         data = self.request('taobao.logistics.offline.send', **params)

@@ -292,14 +292,14 @@ class ClientTestCase(unittest.TestCase):
                 if platform in ('taobao', 'tmall'):
                     self.assertEqual(context.exception.code, 15)
 
-    def test_carrier_codes_mapped(self):
-        expected = {'taobao': 'SF', 'jd': '467', 'pdd': '44',
-            'douyin': 'shunfeng', 'shopify': 'SF Express'}
-        for platform, code in expected.items():
+    def test_carrier_code_sent_as_given(self):
+        "The client sends the platform's carrier code it is given"
+        for platform, code in {'taobao': 'SF', 'jd': '467', 'pdd': '44',
+                'douyin': 'shunfeng', 'shopify': 'SF Express'}.items():
             with self.subTest(platform=platform):
                 order, = self.add_orders(platform, 1)
                 make_client(self.simulator, platform).confirm_shipment(
-                    order['id'], 'SF', 'SF1001')
+                    order['id'], code, 'SF1001')
                 self.assertEqual(
                     self.simulator.state.data['shipments'][-1]['carrier'],
                     code)

@@ -43,6 +43,29 @@ class WriteBackTestCase(unittest.TestCase):
             self.assertEqual({li.product.code for li in m1.lines},
                 {'TEA-LJ-250', 'KIT-LJ-GIFT'})
 
+    def test_carrier_codes_are_records_per_platform(self):
+        "Each platform's code of a carrier comes from records a seller edits"
+        expected = {'taobao': 'SF', 'tmall': 'SF', 'jd': '467', 'pdd': '44',
+            'douyin': 'shunfeng', 'shopify': 'SF Express'}
+        with as_admin(DB_NAME):
+            pool = Pool()
+            Carrier = pool.get('carrier')
+            PlatformCarrier = pool.get('ecom.platform.carrier')
+            sf, = Carrier.search([('party.code', '=', 'SF')])
+            ems, = Carrier.search([('party.code', '=', 'EMS')])
+            for platform, code in expected.items():
+                with self.subTest(platform=platform):
+                    self.assertEqual(
+                        PlatformCarrier.platform_code(platform, sf), code)
+            mapped, = PlatformCarrier.search([
+                    ('platform', '=', 'jd'), ('carrier_code', '=', 'EMS')])
+            PlatformCarrier.write([mapped], {'code': '2170'})
+            self.assertEqual(PlatformCarrier.platform_code('jd', ems), '2170')
+            PlatformCarrier.delete([mapped])
+            # Unmapped, the carrier's own code is sent.
+            self.assertEqual(PlatformCarrier.platform_code('jd', ems), 'EMS')
+            self.assertIsNone(PlatformCarrier.platform_code('jd', None))
+
     def test_shipment_confirmed_on_platform(self):
         first, second = admin(self.simulator, 'orders',
             {'shop': 'TB01', 'count': 2})['orders']
