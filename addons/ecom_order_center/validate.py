@@ -165,11 +165,11 @@ def _text(values, key, required=False):
     return value
 
 
-def _decimal(values, key, exp='0.01'):
+def _decimal(values, key):
     value = values.get(key)
     if value is None:
         return Decimal(0)
-    return _number(value, key, 0, MAX_AMOUNT).quantize(Decimal(exp))
+    return _number(value, key, 0, MAX_AMOUNT).quantize(Decimal('0.01'))
 
 
 def _quantity(line):
@@ -219,7 +219,7 @@ def _line(line):
         'outer_code': _text(line, 'outer_code'),
         'title': _text(line, 'title'),
         'quantity': _quantity(line),
-        'unit_price': _decimal(line, 'unit_price', '0.0001'),
+        'unit_price': _decimal(line, 'unit_price'),
         'amount': _decimal(line, 'amount'),
         'refund_state': _choice(line, 'refund_status', REFUND_STATUSES,
             'none'),

@@ -157,8 +157,8 @@ class Shop(metaclass=PoolMeta):
             start -= timedelta(minutes=self.download_overlap)
         end = end or now
         log = SyncLog(shop=self, kind='orders', window_start=start,
-            window_end=end, new=0, updated=0, unchanged=0, failed=0,
-            errors='')
+            window_end=end, new=0, updated=0, unchanged=0, stale=0,
+            failed=0, errors='')
         log.save()
         client = self.get_client()
         try:

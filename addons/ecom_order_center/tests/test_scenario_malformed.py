@@ -96,6 +96,10 @@ class MalformedOrderTestCase(OrderCenterCase):
 
     def test_wrong_shop_is_refused(self):
         "Orders for no shop, a shop code or another company's shop"
+        with self.assertRaises(UserError) as context:
+            self.Order.upsert_normalized(self.shop.id, normalized('W1001'),
+                self.config.context)
+        self.assertIn("must be a list", context.exception.message)
         Company = Model.get('company.company')
         Party = Model.get('party.party')
         Shop = Model.get('ecom.shop')
@@ -103,9 +107,15 @@ class MalformedOrderTestCase(OrderCenterCase):
         party.save()
         other = Company(party=party, currency=self.seller.company.currency)
         other.save()
-        foreign = Shop(code='OT01', name="别家店", platform='taobao',
-            company=other, warehouse=self.shop.warehouse)
-        foreign.save()
+        # the clerk works for both companies, in the seller's now
+        User = Model.get('res.user')
+        user = User(self.config.user)
+        user.companies.append(Company(other.id))
+        user.save()
+        with self.config.set_context(company=other.id, companies=[other.id]):
+            foreign = Shop(code='OT01', name="别家店", platform='taobao',
+                company=other, warehouse=self.shop.warehouse)
+            foreign.save()
         for shop in [None, 'TB01', str(self.shop.id), 987654, -1, 2 ** 70,
                 True, foreign.id]:
             with self.subTest(shop=shop):
@@ -114,10 +124,6 @@ class MalformedOrderTestCase(OrderCenterCase):
                         [normalized('W1001')], self.config.context)
                 self.assertIn("shop of your company",
                     context.exception.message)
-        with self.assertRaises(UserError) as context:
-            self.Order.upsert_normalized(self.shop.id, normalized('W1001'),
-                self.config.context)
-        self.assertIn("must be a list", context.exception.message)
         self.assertEqual(self.Order.find([]), [])
 
 

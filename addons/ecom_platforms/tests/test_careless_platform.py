@@ -16,7 +16,7 @@ from trytond.tests.test_tryton import DB_NAME, Client
 from trytond.wsgi import app
 
 from ..simulator import default_credentials
-from .simulated import admin, as_admin, start_simulator
+from .simulated import admin, as_admin, run_locked, start_simulator
 from .test_download import point_shops
 
 SECRET = default_credentials('SP01')['webhook_secret']
@@ -48,20 +48,21 @@ class NewestVersionTestCase(PlatformCase):
 
     def test_download_replaying_an_old_version(self):
         order, = admin(self.simulator, 'orders',
-            {'shop': 'PDD01', 'count': 1})['orders']
+            {'shop': 'TB01', 'count': 1})['orders']
         # a copy of the platform's order as it is now
         old = json.loads(json.dumps(
-                self.simulator.state.orders('PDD01')[order['id']]))
-        admin(self.simulator, 'orders', {'shop': 'PDD01', 'orders': [
+                self.simulator.state.orders('TB01')[order['id']]))
+        admin(self.simulator, 'orders', {'shop': 'TB01', 'orders': [
                     {'id': order['id'], 'memo': '买家改地址'}]})
+        start, end = utcnow() - timedelta(hours=1), utcnow() + timedelta(
+            minutes=5)
         with as_admin(DB_NAME):
-            log = self.shop('PDD01').download()
+            log = self.shop('TB01').download(start, end)
             self.assertEqual((log.new, log.stale), (1, 0))
         # a lagging replica of the platform serves the old version again
-        self.simulator.state.orders('PDD01')[order['id']].update(old)
+        self.simulator.state.orders('TB01')[order['id']].update(old)
         with as_admin(DB_NAME):
-            log = self.shop('PDD01').download(
-                utcnow() - timedelta(hours=1), utcnow())
+            log = run_locked(lambda: self.shop('TB01').download(start, end))
             self.assertEqual((log.updated, log.stale), (0, 1))
             self.assertEqual(self.stored(order['id']).seller_memo,
                 '买家改地址')
@@ -142,7 +143,7 @@ class WebhookBodyTestCase(PlatformCase):
             ("a lone surrogate in a name", lambda: self.order_body(
                     shipping_address={'name': '王\ud800'})),
             ("a buyer of a megabyte", lambda: self.order_body(
-                    customer={'first_name': '王' * 10 ** 6})),
+                    customer={'first_name': 'b' * 10 ** 6})),
             ("an order without lines", lambda: self.order_body(
                     line_items=[])),
             ("NaN as price", lambda: self.order_body(
