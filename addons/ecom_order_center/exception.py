@@ -10,6 +10,12 @@ from trytond.transaction import Transaction
 
 from .order import CHECKED_STATES, UNPOSTED_STATES
 
+
+def one_line(text):
+    "text on one line: a finding is one line of the order's exceptions"
+    return ' '.join(text.split())
+
+
 KINDS = [
     ('stock', "Insufficient available stock"),
     ('address', "Incomplete or unknown address"),
@@ -97,12 +103,12 @@ class ExceptionRule(
     def _check_buyer_message(self, order, context):
         if order.buyer_message:
             return 'msg_exception_buyer_message', {
-                'message': order.buyer_message}
+                'message': one_line(order.buyer_message)}
 
     def _check_seller_memo(self, order, context):
         if order.seller_memo or order.seller_flag:
             return 'msg_exception_seller_memo', {
-                'memo': order.seller_memo or '',
+                'memo': one_line(order.seller_memo or ''),
                 'flag': order.seller_flag or 0}
 
     def _check_price_floor(self, order, context):

@@ -27,13 +27,16 @@
     }
 
 and returns one ``(platform_order_id, outcome, order_id, reason)`` per
-input, outcome being ``new``, ``updated``, ``unchanged`` or ``failed``.
+input, outcome being ``new``, ``updated``, ``unchanged``, ``stale`` or
+``failed``.  Each order is checked on its own before anything is written
+(validate.py): a bad one fails with its reason, the others are stored.
 It is idempotent: the database's unique key on (shop, platform_order_id)
 decides what exists, so running the same batch again changes nothing.
+The newest version wins: an order older (by ``modified``) than the stored
+one changes nothing and is ``stale``.
 """
-import datetime as dt
-from decimal import Decimal, InvalidOperation
 
+from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool, PoolMeta
@@ -42,9 +45,10 @@ from trytond.transaction import Transaction
 
 from .order import CHECKED_STATES, POSTED_STATES
 from .subdivision import provinces_to_subdivisions
+from .validate import (
+    TEXT_LIMITS, InvalidOrder, order_reference, storable,
+    validate_normalized)
 
-STATUSES = {'unpaid', 'paid', 'shipped', 'finished', 'cancelled'}
-REFUND_STATUSES = {'none', 'requested', 'refused', 'refunded'}
 HEADER_FIELDS = [
     'platform_status', 'buyer', 'receiver_name', 'receiver_phone',
     'receiver_city', 'receiver_district', 'receiver_address',
@@ -63,109 +67,10 @@ def refund_state(states):
     return 'none'
 
 
-class InvalidOrder(ValueError):
-    "A normalized order that cannot be stored"
-
-
-def _text(values, key, required=False):
-    value = values.get(key)
-    if value is None or value == '':
-        if required:
-            raise InvalidOrder(gettext(
-                    'ecom_order_center.msg_normalized_missing', field=key))
-        return None
-    return str(value)
-
-
-def _decimal(values, key):
-    value = values.get(key)
-    if value is None:
-        return Decimal(0)
-    try:
-        return Decimal(str(value)).quantize(Decimal('0.01'))
-    except InvalidOperation:
-        raise InvalidOrder(gettext(
-                'ecom_order_center.msg_normalized_number',
-                field=key, value=value))
-
-
-def _datetime(values, key):
-    value = values.get(key)
-    if value is not None and not isinstance(value, dt.datetime):
-        raise InvalidOrder(gettext(
-                'ecom_order_center.msg_normalized_date',
-                field=key, value=value))
-    return value
-
-
-def check_order(values):
-    """Return the header, the receiver's province as sent, the status and
-    the line values of a normalized order, or raise"""
-    if not isinstance(values, dict):
-        raise InvalidOrder(gettext(
-                'ecom_order_center.msg_normalized_not_order'))
-    status = values.get('status')
-    if status not in STATUSES:
-        raise InvalidOrder(gettext(
-                'ecom_order_center.msg_normalized_choice',
-                field='status', value=status))
-    header = {
-        'platform_order_id': _text(values, 'platform_order_id', True),
-        'platform_status': _text(values, 'platform_status') or status,
-        'buyer': _text(values, 'buyer'),
-        'receiver_name': _text(values, 'receiver_name'),
-        'receiver_phone': _text(values, 'receiver_phone'),
-        'receiver_city': _text(values, 'receiver_city'),
-        'receiver_district': _text(values, 'receiver_district'),
-        'receiver_address': _text(values, 'receiver_address'),
-        'buyer_message': _text(values, 'buyer_message'),
-        'seller_memo': _text(values, 'seller_memo'),
-        'seller_flag': int(values.get('seller_flag') or 0),
-        'order_date': _datetime(values, 'order_date'),
-        'pay_date': _datetime(values, 'pay_date'),
-        'total_amount': _decimal(values, 'total_amount'),
-        'shipping_amount': _decimal(values, 'shipping_amount'),
-        'carrier_code': _text(values, 'carrier_code'),
-        }
-    lines = values.get('lines')
-    if not lines or not isinstance(lines, list):
-        raise InvalidOrder(gettext('ecom_order_center.msg_normalized_lines'))
-    checked = []
-    for line in lines:
-        if not isinstance(line, dict):
-            raise InvalidOrder(gettext(
-                    'ecom_order_center.msg_normalized_lines'))
-        refund = line.get('refund_status') or 'none'
-        if refund not in REFUND_STATUSES:
-            raise InvalidOrder(gettext(
-                    'ecom_order_center.msg_normalized_choice',
-                    field='refund_status', value=refund))
-        try:
-            quantity = float(line.get('quantity'))
-        except (TypeError, ValueError):
-            raise InvalidOrder(gettext(
-                    'ecom_order_center.msg_normalized_number',
-                    field='quantity', value=line.get('quantity')))
-        if quantity <= 0:
-            raise InvalidOrder(gettext(
-                    'ecom_order_center.msg_normalized_number',
-                    field='quantity', value=line.get('quantity')))
-        checked.append({
-                'platform_line_id': _text(line, 'platform_line_id', True),
-                'platform_item_id': _text(line, 'platform_item_id', True),
-                'platform_sku_id': _text(line, 'platform_sku_id') or '',
-                'outer_code': _text(line, 'outer_code'),
-                'title': _text(line, 'title'),
-                'quantity': quantity,
-                'unit_price': _decimal(line, 'unit_price'),
-                'amount': _decimal(line, 'amount'),
-                'refund_state': refund,
-                })
-    ids = [l['platform_line_id'] for l in checked]
-    if len(set(ids)) != len(ids):
-        raise InvalidOrder(gettext(
-                'ecom_order_center.msg_normalized_duplicate_line'))
-    return header, _text(values, 'receiver_province'), status, checked
+def _older(header, than):
+    "Whether the platform changed header's version before than's"
+    modified, other = header['platform_modified'], than['platform_modified']
+    return modified is not None and other is not None and modified < other
 
 
 class SkuAlias(ModelSQL, ModelView):
@@ -173,6 +78,7 @@ class SkuAlias(ModelSQL, ModelView):
     __name__ = 'ecom.sku_alias'
 
     outer_code = fields.Char("Outer Code", required=True,
+        size=TEXT_LIMITS['outer_code'],
         help="A code sellers type on the platforms for this product.")
     product = fields.Many2One('product.product', "Product", required=True,
         ondelete='CASCADE')
@@ -248,27 +154,31 @@ class Order(metaclass=PoolMeta):
         pool = Pool()
         Line = pool.get('ecom.order.line')
         Finding = pool.get('ecom.order.finding')
-        shop = pool.get('ecom.shop')(int(shop))
+        shop = cls._upsert_shop(shop)
+        if not isinstance(normalized_orders, (list, tuple)):
+            raise UserError(gettext('ecom_order_center.msg_upsert_orders',
+                    orders=type(normalized_orders).__name__))
         results, checked = [], {}
         valid = []
         for values in normalized_orders:
             try:
-                valid.append((values, *check_order(values)))
+                valid.append(validate_normalized(values))
             except InvalidOrder as exception:
-                order_id = (values.get('platform_order_id')
-                    if isinstance(values, dict) else None)
-                results.append((order_id, 'failed', None, str(exception)))
+                results.append((order_reference(values), 'failed', None,
+                        str(exception)))
         subdivisions = provinces_to_subdivisions(
-            [province for _, _, province, _, _ in valid])
-        for values, header, province, status, lines in valid:
+            [province for _, province, _, _ in valid])
+        for header, province, status, lines in valid:
             subdivision = subdivisions.get(province)
             header['receiver_subdivision'] = (
                 subdivision.id if subdivision else None)
-            header['platform_modified'] = values.get('modified')
             header['platform_state'] = status
             key = header['platform_order_id']
             if key in checked:
-                # The later version of the same order in one batch wins.
+                # Of two versions of the same order in one batch the
+                # newer wins, the later one when they are as new.
+                if _older(header, checked[key][1]):
+                    continue
                 results[checked[key][0]] = None
             checked[key] = (len(results), header, status, lines)
             results.append((key, None, None, None))
@@ -317,6 +227,23 @@ class Order(metaclass=PoolMeta):
                 outcome, order_id = outcomes[key]
             final.append((key, outcome, order_id, reason))
         return final
+
+    @classmethod
+    def _upsert_shop(cls, shop):
+        "The shop orders are stored in: one of the company's, or refused"
+        pool = Pool()
+        Shop = pool.get('ecom.shop')
+        shop_id = shop.id if isinstance(shop, Shop) else shop
+        company = Transaction().context.get('company')
+        if (isinstance(shop_id, int) and not isinstance(shop_id, bool)
+                and 0 < shop_id < 2 ** 31):
+            with Transaction().set_context(active_test=False):
+                shops = Shop.search([('id', '=', shop_id)])
+            if shops and (company is None
+                    or shops[0].company.id == company):
+                return shops[0]
+        raise UserError(gettext('ecom_order_center.msg_upsert_shop',
+                shop=storable(shop, 50)))
 
     @classmethod
     def _listings_for(cls, shop, lines):
@@ -380,6 +307,8 @@ class Order(metaclass=PoolMeta):
         pool = Pool()
         Line = pool.get('ecom.order.line')
         Finding = pool.get('ecom.order.finding')
+        if _older(header, {'platform_modified': self.platform_modified}):
+            return 'stale', [], None
         posted = self.state in POSTED_STATES
         changes = []
         for name, value in header.items():

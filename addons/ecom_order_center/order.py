@@ -82,6 +82,11 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from .validate import TEXT_LIMITS
+
+# a split part's platform order id is the root's with a suffix (merge.py)
+ORDER_ID_SIZE = TEXT_LIMITS['platform_order_id'] + 16
+
 STATES = [
     ('draft', "Draft"),
     ('exception', "Exception"),
@@ -134,17 +139,25 @@ class Order(Workflow, ModelSQL, ModelView):
         fields.Many2One('company.company', "Company"), 'get_company',
         searcher='search_company')
     platform_order_id = fields.Char("Platform Order ID", required=True,
-        states={'readonly': Eval('id', -1) >= 0})
-    platform_status = fields.Char("Platform Status", readonly=True)
-    buyer = fields.Char("Buyer", states={'readonly': _FROZEN})
-    receiver_name = fields.Char("Receiver", states={'readonly': _FROZEN})
-    receiver_phone = fields.Char("Phone", states={'readonly': _FROZEN})
+        size=ORDER_ID_SIZE, states={'readonly': Eval('id', -1) >= 0})
+    platform_status = fields.Char("Platform Status", readonly=True,
+        size=TEXT_LIMITS['platform_status'])
+    buyer = fields.Char("Buyer", size=TEXT_LIMITS['buyer'],
+        states={'readonly': _FROZEN})
+    receiver_name = fields.Char("Receiver",
+        size=TEXT_LIMITS['receiver_name'], states={'readonly': _FROZEN})
+    receiver_phone = fields.Char("Phone",
+        size=TEXT_LIMITS['receiver_phone'], states={'readonly': _FROZEN})
     receiver_subdivision = fields.Many2One(
         'country.subdivision', "Province", states={'readonly': _FROZEN})
-    receiver_city = fields.Char("City", states={'readonly': _FROZEN})
-    receiver_district = fields.Char(
-        "District", states={'readonly': _FROZEN})
-    receiver_address = fields.Char("Address", states={'readonly': _FROZEN})
+    receiver_city = fields.Char("City", size=TEXT_LIMITS['receiver_city'],
+        states={'readonly': _FROZEN})
+    receiver_district = fields.Char("District",
+        size=TEXT_LIMITS['receiver_district'],
+        states={'readonly': _FROZEN})
+    receiver_address = fields.Char("Address",
+        size=TEXT_LIMITS['receiver_address'],
+        states={'readonly': _FROZEN})
     buyer_message = fields.Text("Buyer Message", readonly=True)
     seller_memo = fields.Text("Seller Memo")
     seller_flag = fields.Integer("Seller Flag",
@@ -385,11 +398,12 @@ class OrderLine(ModelSQL, ModelView):
 
     order = fields.Many2One('ecom.order', "Order", required=True,
         ondelete='CASCADE')
-    platform_line_id = fields.Char("Platform Line ID")
+    platform_line_id = fields.Char("Platform Line ID",
+        size=TEXT_LIMITS['platform_line_id'])
     listing = fields.Many2One('ecom.listing', "Listing",
         domain=[('shop', '=', Eval('_parent_order.shop', -1))])
     product = fields.Many2One('product.product', "Product")
-    title = fields.Char("Title")
+    title = fields.Char("Title", size=TEXT_LIMITS['title'])
     quantity = fields.Float("Quantity", digits=(16, 0), required=True)
     unit_price = fields.Numeric("Unit Price", digits=(16, 4), required=True)
     amount = fields.Numeric("Amount", digits=(16, 2), required=True,

@@ -68,6 +68,7 @@ class ImportOrders(Wizard):
                     new=counts.get('new', 0),
                     updated=counts.get('updated', 0),
                     unchanged=counts.get('unchanged', 0),
+                    stale=counts.get('stale', 0),
                     failed=counts.get('failed', 0) + len(errors))] + lines)
         return 'result'
 

@@ -1,6 +1,11 @@
-"HTTP endpoints the platforms call: Shopify order webhooks"
+"""HTTP endpoints the platforms call: Shopify order webhooks
+
+Every body the endpoint cannot store is answered 400, never with an error
+page, and kept as a sync failure with its payload when it was signed with
+the shop's secret."""
 import json
 
+from trytond.i18n import gettext
 from trytond.protocols.wrappers import (
     HTTPStatus, Response, abort, with_pool, with_transaction)
 from trytond.transaction import Transaction
@@ -28,10 +33,19 @@ def shopify_webhook(request, pool, shop_code):
     if not verify_shopify_webhook(body, shop.webhook_secret,
             request.headers.get('X-Shopify-Hmac-Sha256')):
         abort(HTTPStatus.UNAUTHORIZED)
-    try:
-        payload = json.loads(body)
-    except ValueError:
-        abort(HTTPStatus.BAD_REQUEST)
     with Transaction().set_context(company=shop.company.id):
-        shop.receive_order_payload(payload)
+        try:
+            payload = json.loads(body)
+        except (ValueError, RecursionError) as error:
+            outcomes = shop.store_orders([{
+                        'platform_order_id': None,
+                        'error': gettext('ecom_platforms.msg_webhook_body',
+                            error=error.__class__.__name__),
+                        'raw': body.decode('utf-8', 'replace'),
+                        }])
+        else:
+            outcomes = shop.receive_order_payload(payload)
+    if any(outcome == 'failed' for _, outcome, _, _ in outcomes):
+        # a Response, not abort: the failure is committed
+        return Response(status=HTTPStatus.BAD_REQUEST)
     return Response(status=HTTPStatus.OK)

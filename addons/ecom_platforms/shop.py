@@ -5,6 +5,8 @@ from datetime import timedelta
 from trytond import config
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
+from trytond.modules.ecom_order_center.validate import (
+    order_reference, storable)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -15,6 +17,8 @@ from .clients.base import utcnow
 API_PLATFORMS = ['taobao', 'tmall', 'jd', 'pdd', 'douyin', 'shopify']
 # orders stored per transaction, so the cost per order stays flat
 BATCH = 500
+# characters of a failure's reason in the sync log
+ERROR_SIZE = 500
 
 
 def client_options():
@@ -181,34 +185,41 @@ class Shop(metaclass=PoolMeta):
     def store_orders(self, orders, log=None):
         """Store normalized orders through the order center's upsert; an
         order that could not be normalized or stored is kept as a failure
-        with its payload and reason, the others go on."""
+        with its payload and reason, the others go on.  Return the
+        upsert's outcomes, with those that could not be normalized as
+        failed first."""
         pool = Pool()
         Order = pool.get('ecom.order')
         Failure = pool.get('ecom.sync_failure')
         good, failures = [], []
         for order in orders:
-            if 'error' in order:
-                failures.append((order['platform_order_id'],
+            if isinstance(order, dict) and 'error' in order:
+                failures.append((order_reference(order),
                         order['error'], order.get('raw')))
             else:
                 good.append(order)
-        raws = {o['platform_order_id']: o['raw'] for o in good}
-        outcomes = []
+        raws = {order_reference(o): o.get('raw', o) if isinstance(o, dict)
+            else o for o in good}
+        outcomes = [(platform_order_id, 'failed', None, reason)
+            for platform_order_id, reason, _ in failures]
         for i in range(0, len(good), BATCH):
             outcomes.extend(Order.upsert_normalized(self, good[i:i + BATCH]))
         stored = []
-        for platform_order_id, outcome, _, reason in outcomes:
+        for platform_order_id, outcome, _, reason in outcomes[
+                len(failures):]:
             if outcome == 'failed':
                 failures.append((platform_order_id, reason,
                         raws.get(platform_order_id)))
             else:
-                stored.append(platform_order_id)
+                if outcome != 'stale':
+                    stored.append(platform_order_id)
                 if log:
                     setattr(log, outcome, (getattr(log, outcome) or 0) + 1)
         if log:
             log.failed = (log.failed or 0) + len(failures)
             for platform_order_id, reason, _ in failures:
-                log.add_error('%s: %s' % (platform_order_id, reason))
+                log.add_error(storable('%s: %s' % (
+                            platform_order_id or '', reason), ERROR_SIZE))
         Failure.record(self, failures, log)
         Failure.resolve(self, stored)
         return outcomes

@@ -14,6 +14,8 @@ HEADERS = OrderedDict([
     ('platform_order_id', ["订单号", "订单编号", "order id", "order"]),
     ('order_date', ["下单时间", "创建时间", "order date"]),
     ('pay_date', ["付款时间", "支付时间", "pay date"]),
+    # the version of the order: a row older than the stored order is stale
+    ('modified', ["修改时间", "更新时间", "modified", "updated"]),
     ('buyer', ["买家", "买家昵称", "buyer"]),
     ('receiver_name', ["收货人", "收件人", "receiver"]),
     ('receiver_phone', ["手机", "联系电话", "电话", "phone"]),
@@ -179,7 +181,8 @@ def _new_order(order_id, values):
         timezone.utc).replace(tzinfo=None)
     return {
         'platform_order_id': order_id, 'platform_status': 'imported',
-        'status': 'paid', 'modified': order_date,
+        'status': 'paid',
+        'modified': _date(values.get('modified')) or order_date,
         'buyer': text['buyer'], 'receiver_name': text['receiver_name'],
         'receiver_phone': text['receiver_phone'],
         'receiver_province': text['receiver_province'],

@@ -2,9 +2,13 @@
 import json
 
 from trytond.model import ModelSQL, ModelView, Unique, fields
+from trytond.modules.ecom_order_center.validate import TEXT_LIMITS, storable
 from trytond.pool import PoolMeta
 
 from .clients.base import utcnow
+
+# characters of a failed order's payload kept for a person to read
+PAYLOAD_SIZE = 200000
 
 
 class SyncLog(ModelSQL, ModelView):
@@ -25,6 +29,9 @@ class SyncLog(ModelSQL, ModelView):
     new = fields.Integer("New")
     updated = fields.Integer("Updated")
     unchanged = fields.Integer("Unchanged")
+    stale = fields.Integer("Stale",
+        help="Orders that came in an older version than the one stored: "
+        "nothing was changed.")
     failed = fields.Integer("Failed")
     errors = fields.Text("Errors")
 
@@ -47,6 +54,10 @@ class SyncLog(ModelSQL, ModelView):
         return 0
 
     @classmethod
+    def default_stale(cls):
+        return 0
+
+    @classmethod
     def default_failed(cls):
         return 0
 
@@ -58,6 +69,17 @@ class SyncLog(ModelSQL, ModelView):
         self.errors = '\n'.join(filter(None, [self.errors, message]))
 
 
+def payload_text(payload):
+    "The payload as storable JSON text, whatever it holds"
+    try:
+        text = json.dumps(payload, ensure_ascii=False, default=str,
+            indent=1)
+    except (RecursionError, ValueError):
+        # nested too deep or circular
+        text = type(payload).__name__ + '…'
+    return storable(text, PAYLOAD_SIZE, lines=True)
+
+
 class SyncFailure(ModelSQL, ModelView):
     "Platform Sync Failure"
     __name__ = 'ecom.sync_failure'
@@ -65,7 +87,8 @@ class SyncFailure(ModelSQL, ModelView):
 
     shop = fields.Many2One('ecom.shop', "Shop", required=True,
         ondelete='CASCADE', readonly=True)
-    platform_order_id = fields.Char("Platform Order ID", readonly=True)
+    platform_order_id = fields.Char("Platform Order ID", readonly=True,
+        size=TEXT_LIMITS['platform_order_id'])
     date = fields.DateTime("Date", readonly=True)
     reason = fields.Text("Reason", readonly=True,
         help="Why the order could not be stored.")
@@ -92,26 +115,34 @@ class SyncFailure(ModelSQL, ModelView):
 
     @classmethod
     def record(cls, shop, failures, log=None):
-        "Keep (platform_order_id, reason, payload) failures of shop"
+        """Keep (platform_order_id, reason, payload) failures of shop: one
+        failure per order, the last one of an order wins; a failure
+        without order id is kept on its own"""
         if not failures:
             return
         by_id = {f.platform_order_id: f for f in cls.search([
                     ('shop', '=', shop.id),
-                    ('platform_order_id', 'in', [f[0] for f in failures]),
+                    ('platform_order_id', 'in',
+                        [f[0] for f in failures if f[0]]),
                     ])}
         now = utcnow()
-        to_save = []
+        # by identity: the records are not saved yet
+        to_save = {}
         for platform_order_id, reason, payload in failures:
+            platform_order_id = storable(platform_order_id,
+                TEXT_LIMITS['platform_order_id']) if platform_order_id \
+                else None
             failure = by_id.get(platform_order_id) or cls(
                 shop=shop, platform_order_id=platform_order_id)
+            if platform_order_id:
+                by_id[platform_order_id] = failure
             failure.date = now
-            failure.reason = reason
-            failure.payload = json.dumps(payload, ensure_ascii=False,
-                default=str, indent=1)
+            failure.reason = storable(reason, PAYLOAD_SIZE, lines=True)
+            failure.payload = payload_text(payload)
             failure.sync_log = log.id if log and log.id else None
             failure.resolved = False
-            to_save.append(failure)
-        cls.save(to_save)
+            to_save[id(failure)] = failure
+        cls.save(list(to_save.values()))
 
     @classmethod
     def resolve(cls, shop, platform_order_ids):

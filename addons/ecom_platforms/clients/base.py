@@ -3,11 +3,17 @@ HTTP with retries, errors, time zones and the normalized order shape."""
 import json
 import time
 from datetime import datetime, timedelta, timezone
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import requests
 
 CST = timezone(timedelta(hours=8))
+# what a payload of unexpected shape raises while it is read: missing keys,
+# wrong types, unreadable texts, numbers or times out of range
+NORMALIZE_ERRORS = (LookupError, TypeError, ValueError, ArithmeticError,
+    AttributeError, OSError, RecursionError)
+# characters of an error message kept
+ERROR_SIZE = 500
 
 
 class PlatformError(Exception):
@@ -138,12 +144,22 @@ class Client:
             start = stop
 
     def safe_normalize(self, payload):
+        """The normalized order of payload, or a dict with the order id (if
+        any), the ``error`` and the payload as ``raw``: never raises"""
+        if not isinstance(payload, dict):
+            return {'platform_order_id': None,
+                'error': 'TypeError: the payload is %s, not an order' % (
+                    type(payload).__name__), 'raw': payload}
         try:
             return self.normalize(payload)
-        except (KeyError, TypeError, ValueError, InvalidOperation,
-                AttributeError) as error:
-            return {'platform_order_id': self.payload_id(payload),
-                'error': '%s: %s' % (error.__class__.__name__, error),
+        except NORMALIZE_ERRORS as error:
+            try:
+                platform_order_id = self.payload_id(payload)
+            except NORMALIZE_ERRORS:
+                platform_order_id = None
+            return {'platform_order_id': platform_order_id,
+                'error': '%s: %s' % (error.__class__.__name__,
+                    str(error)[:ERROR_SIZE]),
                 'raw': payload}
 
     def payload_id(self, payload):
@@ -175,7 +191,7 @@ class Client:
                 'HTTP %s' % response.status_code)
         try:
             return response.json()
-        except ValueError:
+        except (ValueError, RecursionError):
             raise Retryable('malformed', 'Malformed JSON answer')
 
     def post(self, url, **kwargs):
