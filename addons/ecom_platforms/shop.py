@@ -161,9 +161,8 @@ class Shop(metaclass=PoolMeta):
         log.save()
         client = self.get_client()
         try:
-            for window_start, window_end in client.windows(start, end):
-                orders = client.orders_with_refunds(
-                    window_start, window_end)
+            for _, window_end, orders in client.orders_by_window(
+                    start, end):
                 self.store_orders(orders, log)
                 if incremental and (not self.download_cursor
                         or window_end > self.download_cursor):

@@ -70,30 +70,41 @@ class Client:
     def orders_changed(self, start, end):
         """Yield the orders modified in [start, end] (naive UTC), normalized;
         an order that cannot be normalized comes as a dict with ``error``."""
+        for _, _, orders in self._windows_of_orders(start, end):
+            yield from orders
+
+    def orders_by_window(self, start, end):
+        """Yield (window start, window end, orders) for each window of
+        [start, end], the orders as orders_changed gives them with their
+        line refund states completed from refunds()"""
+        for window_start, window_end, orders in self._windows_of_orders(
+                start, end):
+            if self.line_refunds:
+                states = {(o, li): s
+                    for o, li, s in self.refunds(window_start, window_end)}
+                for order in orders:
+                    for line in order.get('lines', []):
+                        key = (order['platform_order_id'],
+                            line['platform_line_id'])
+                        if key in states:
+                            line['refund_status'] = states[key]
+            yield window_start, window_end, orders
+
+    def _windows_of_orders(self, start, end):
+        "Yield (window start, window end, normalized orders) per window"
         # platforms count in whole seconds, so an order changed on the
         # second between two windows comes in both: give it once
         seen = {}
         for window_start, window_end in self.windows(start, end):
+            orders = []
             for payload in self._orders_changed(window_start, window_end):
                 order = self.safe_normalize(payload)
                 version = order.get('modified') or order.get('error')
                 if seen.get(order['platform_order_id']) == version:
                     continue
                 seen[order['platform_order_id']] = version
-                yield order
-
-    def orders_with_refunds(self, start, end):
-        "orders_changed, with line refund states completed from refunds()"
-        orders = list(self.orders_changed(start, end))
-        if self.line_refunds:
-            states = {(o, li): s for o, li, s in self.refunds(start, end)}
-            for order in orders:
-                for line in order.get('lines', []):
-                    key = (order['platform_order_id'],
-                        line['platform_line_id'])
-                    if key in states:
-                        line['refund_status'] = states[key]
-        return orders
+                orders.append(order)
+            yield window_start, window_end, orders
 
     def order(self, platform_order_id):
         return self.normalize(self._order(platform_order_id))

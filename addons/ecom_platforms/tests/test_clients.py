@@ -254,8 +254,9 @@ class ClientTestCase(unittest.TestCase):
                         if r[0] == order['id']]
                     self.assertTrue(refunds)
                     self.assertIn(stage, {r[2] for r in refunds})
-                    normalized, = [o for o in client.orders_with_refunds(
-                            *window())
+                    normalized, = [o
+                        for _, _, orders in client.orders_by_window(*window())
+                        for o in orders
                         if o['platform_order_id'] == order['id']]
                     self.assertEqual(normalized['lines'][0]['refund_status'],
                         stage)
