@@ -447,6 +447,10 @@ class Batch(Wizard):
             if selected in sources:
                 return gettext('ecom_order_center.msg_batch_processed',
                     state=order.state_name(state))
+            if order.state == 'exception' and order.exceptions:
+                # What blocks the order says more than its state.
+                return gettext('ecom_order_center.msg_batch_blocked',
+                    reasons='; '.join(order.exceptions.splitlines()))
             return gettext('ecom_order_center.msg_batch_wrong_state',
                 state=order.state_name(state))
         elif decided:

@@ -8,6 +8,8 @@ from proteus.config import get_config
 from trytond.model.exceptions import AccessError
 from trytond.modules.ecom_order_center.tests.rules_tools import (
     create_order)
+from trytond.modules.ecom_order_center.tests.test_scenario_order import (
+    line, normalized)
 from trytond.modules.ecom_order_center.tests.tools import (
     activate_seller, drop_seller, get_seller)
 from trytond.pool import Pool
@@ -99,6 +101,18 @@ class BatchScenarioTestCase(unittest.TestCase):
         results = self.batch([held, other], 'release')
         self.assertOutcome(held, results, 'done')
         self.assertOutcome(other, results, 'skipped')
+
+    def test_blocked_order_skipped_with_what_blocks_it(self):
+        "An order in exception is skipped with its reasons, not its state"
+        self.Order.upsert_normalized(self.seller.shops['TB01'].id,
+            [normalized('B9001', line('1', 'NO-SUCH-CODE'))],
+            self.config.context)
+        blocked, = self.Order.find([('platform_order_id', '=', 'B9001')])
+        self.assertEqual(blocked.state, 'exception')
+        results = self.batch([blocked], 'cs_audit')
+        self.assertOutcome(blocked, results, 'skipped', "Waits in exception")
+        self.assertOutcome(blocked, results, 'skipped', "not mapped")
+        self.assertNotIn("Nothing to do", results[blocked.id][1])
 
     def test_mixed_batch_reports_each_order(self):
         "Each order of a mixed selection is done or skipped with why"
