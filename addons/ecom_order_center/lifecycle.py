@@ -2,11 +2,13 @@
 reports it finished, or the shop's days pass, and the order is done.
 
 Tryton's customer shipments decide when an order is shipped: once every
-shipment of its sale not cancelled is done (at least one), the order takes
-the shipments' carrier and tracking numbers (``stock_package_shipping``'s
-shipping references: the shipment's own, else its packages'). The parts of
-a split order are sales of their own and ship on their own; the orders of
-a merged group share one sale and ship together.
+shipment of its sale not cancelled is done (at least one) and nothing is
+left to ship, the order takes the shipments' carrier and tracking numbers
+(``stock_package_shipping``'s shipping references: the shipment's own,
+else its packages'). What was not picked is waited for in its backorder;
+what the sale ignores (a shipment exception handled, a refunded line) is
+not. The parts of a split order are sales of their own and ship on their
+own; the orders of a merged group share one sale and ship together.
 
 ``ecom.order.ship`` and ``ecom.order.finish`` are the workflow transitions:
 other modules plug into them (the platforms module tells the platform the
