@@ -43,6 +43,20 @@ Orders already posted take the platform's news through
                    come back as customer returns (refund.py)
 3. ``release``     shipments are let go when no refund is asked any more
                    (intercept.py)
+4. ``finish``      shipped orders the platform reports finished are done
+                   (lifecycle.py)
+
+Shipping
+========
+
+Tryton's shipment buttons drive the rest (lifecycle.py): when every
+customer shipment of a posted order that is not cancelled is done, the
+order is ``shipped`` (transition ``ship``), with the carrier and the
+tracking numbers of its shipments; a split order's parts ship on their
+own, a merged group together. A shipped order is ``done`` (transition
+``finish``) when the platform reports it finished or after the shop's
+Done After Days (a daily cron). The platforms module confirms the shipment
+on the platform from ``ship``.
 
 Audits and posting
 ==================
@@ -306,7 +320,7 @@ class Order(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def _posted_update_steps(cls):
-        return ['intercept', 'remove_refunded', 'release']
+        return ['intercept', 'remove_refunded', 'release', 'finish']
 
     @classmethod
     def posted_update(cls, orders):

@@ -4,7 +4,7 @@ import math
 from decimal import Decimal
 
 from trytond.i18n import gettext
-from trytond.model import fields
+from trytond.model import Workflow, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
@@ -16,8 +16,6 @@ from .shop import API_PLATFORMS
 class Order(metaclass=PoolMeta):
     __name__ = 'ecom.order'
 
-    tracking_number = fields.Char("Tracking Number",
-        help="The waybill number the order shipped with.")
     platform_shipment = fields.Selection([
             (None, ""),
             ('pending', "Pending"),
@@ -29,19 +27,20 @@ class Order(metaclass=PoolMeta):
         readonly=True)
 
     @classmethod
-    def write(cls, *args):
-        if not args:
-            return
-        super().write(*args)
-        actions = iter(args)
-        shipped = []
-        for orders, values in zip(actions, actions):
-            if values.get('state') == 'shipped':
-                shipped.extend(o for o in orders
-                    if o.shop.platform in API_PLATFORMS
-                    and o.platform_shipment != 'confirmed')
+    @Workflow.transition('shipped')
+    def ship(cls, orders):
+        super().ship(orders)
+        cls.queue_platform_shipments(orders)
+
+    @classmethod
+    def queue_platform_shipments(cls, orders):
+        """Tell the platforms, once the transaction is committed, the
+        carrier and tracking number of the shipped orders"""
+        shipped = [o for o in orders
+            if o.shop.platform in API_PLATFORMS
+            and o.platform_shipment != 'confirmed']
         if shipped:
-            super().write(shipped, {'platform_shipment': 'pending'})
+            cls.write(shipped, {'platform_shipment': 'pending'})
             cls.__queue__.confirm_on_platform(shipped)
 
     @classmethod
@@ -79,7 +78,7 @@ class Order(metaclass=PoolMeta):
                         'ecom_platforms.msg_platform_error',
                         shop=order.shop.rec_name, error=str(error)))
         for order, (state, error) in results.items():
-            super().write([order], {
+            cls.write([order], {
                     'platform_shipment': state,
                     'platform_shipment_error': error})
 

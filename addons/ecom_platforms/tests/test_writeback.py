@@ -1,6 +1,8 @@
 "Spreadsheet import, shipment write-back and stock push, with a database"
 import unittest
 
+from proteus import Model
+
 from trytond.modules.ecom_order_center.tests.tools import (
     activate_seller, drop_seller)
 from trytond.pool import Pool
@@ -8,6 +10,7 @@ from trytond.tests.test_tryton import DB_NAME
 
 from .simulated import admin, as_admin, run_locked, start_simulator
 from .test_download import point_shops
+from .test_lifecycle import download, hand_over, settle
 from .test_spreadsheet import CSV
 
 
@@ -69,22 +72,33 @@ class WriteBackTestCase(unittest.TestCase):
     def test_shipment_confirmed_on_platform(self):
         first, second = admin(self.simulator, 'orders',
             {'shop': 'TB01', 'count': 2})['orders']
+        for placed in [first, second]:
+            settle(self.simulator, 'TB01', placed)
+        with as_admin(DB_NAME):
+            point_shops(self.simulator.url)
+        download('TB01')
+        Order = Model.get('ecom.order')
+        orders = Order.find([('shop.code', '=', 'TB01')])
+        for button in ['cs_audit', 'finance_audit', 'post']:
+            Order.click(orders, button)
+        zto, = Model.get('carrier').find([('party.code', '=', 'ZTO')])
+        shipments = []
+        for order, tracking in zip(
+                sorted(orders, key=lambda o: o.platform_order_id),
+                ['ZT001', 'ZT002']):
+            shipment, = order.sales[0].shipments
+            hand_over(shipment, tracking, carrier=zto)
+            shipments.append(shipment.id)
+        admin(self.simulator, 'fault',
+            {'shop': 'TB01', 'kind': 'http_500', 'count': 4})
         with as_admin(DB_NAME):
             pool = Pool()
             Order = pool.get('ecom.order')
-            Carrier = pool.get('carrier')
-            point_shops(self.simulator.url)
-            self.shop('TB01').download()
-            orders = Order.search([('shop.code', '=', 'TB01')],
-                order=[('platform_order_id', 'ASC')])
-            zto, = Carrier.search([('party.code', '=', 'ZTO')])
-            admin(self.simulator, 'fault',
-                {'shop': 'TB01', 'kind': 'http_500', 'count': 4})
-            for order, tracking in zip(orders, ['ZT001', 'ZT002']):
-                order.carrier = zto
-                order.tracking_number = tracking
-                order.save()
-            run_locked(lambda: Order.write(orders, {'state': 'shipped'}))
+            Shipment = pool.get('stock.shipment.out')
+            # the parcels are gone: the platform is told after the commit
+            run_locked(lambda: Shipment.do(Shipment.browse(shipments)))
+            orders = Order.search([('shop.code', '=', 'TB01')])
+            self.assertEqual({o.state for o in orders}, {'shipped'})
             self.assertEqual({o.platform_shipment for o in orders},
                 {'pending'})
             Order.confirm_pending_shipments()
