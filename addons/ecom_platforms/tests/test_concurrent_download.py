@@ -69,5 +69,5 @@ class ConcurrentDownloadTestCase(unittest.TestCase):
         self.assertLess(written['longest'], 1)
         errors = json.loads(self.run_script('report', ''))
         self.assertIn('connection', errors['TB01'])
-        self.assertIn('TB01', errors['TB01'])
+        self.assertIn('Connection refused', errors['TB01'])
         self.assertEqual(errors['PDD01'], '')
