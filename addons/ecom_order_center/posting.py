@@ -264,7 +264,10 @@ class Order(metaclass=PoolMeta):
             warehouse=self.warehouse or self.shop.warehouse,
             reference=references,
             description=self.shop.code + ' ' + references,
-            sale_date=(self.order_date or dt.datetime.now()).date(),
+            # the day the buyer ordered, counted where the shop sells
+            sale_date=self.shop.local_date(
+                self.order_date or dt.datetime.now(dt.timezone.utc).replace(
+                    tzinfo=None)),
             ecom_shipping_amount=sum(
                 (o.shipping_amount or Decimal(0) for o in group),
                 Decimal(0)))

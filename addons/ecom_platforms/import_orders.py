@@ -56,8 +56,9 @@ class ImportOrders(Wizard):
             ])
 
     def transition_import_(self):
-        orders, errors = parse(self.start.file, self.start.filename)
         shop = self.start.shop
+        orders, errors = parse(self.start.file, self.start.filename,
+            shop.timezone)
         outcomes = shop.store_orders(orders) if orders else []
         lines = [error_text(row, error) for row, error in errors]
         counts = {}

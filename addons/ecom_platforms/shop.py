@@ -19,6 +19,23 @@ API_PLATFORMS = ['taobao', 'tmall', 'jd', 'pdd', 'douyin', 'shopify']
 BATCH = 500
 # characters of a failure's reason in the sync log
 ERROR_SIZE = 500
+# the platforms of the TOP router, whose shops choose how requests are signed
+TOP_PLATFORMS = ['taobao', 'tmall']
+# what a shop must have filled in to call its platform (None: most platforms)
+CREDENTIALS = {
+    None: ['endpoint', 'app_key', 'app_secret', 'session_key'],
+    'shopify': ['endpoint', 'session_key'],
+    }
+
+
+class ShopSetupError(PlatformError):
+    "The shop lacks what calling its platform needs"
+
+    def __init__(self, message):
+        Exception.__init__(self, message)
+        self.code = 'setup'
+        self.message = message
+        self.sub_code = None
 
 
 def client_options():
@@ -60,6 +77,17 @@ class Shop(metaclass=PoolMeta):
         readonly=True)
     sync_logs = fields.One2Many('ecom.sync_log', 'shop', "Sync Logs",
         readonly=True)
+    setup_message = fields.Function(fields.Char("Set-up Problem",
+            help="What the shop lacks to call its platform."),
+        'get_setup_message')
+    top_sign_method = fields.Selection([
+            ('md5', "MD5"),
+            ('hmac', "HMAC-MD5"),
+            ('hmac-sha256', "HMAC-SHA256"),
+            ], "Sign Method", required=True,
+        states={'invisible': ~Eval('platform').in_(TOP_PLATFORMS)},
+        help="How requests to the Taobao/Tmall open platform are signed, "
+        "as set for the application there.")
 
     @classmethod
     def __setup__(cls):
@@ -74,6 +102,10 @@ class Shop(metaclass=PoolMeta):
     @staticmethod
     def default_auth_state():
         return 'authorized'
+
+    @staticmethod
+    def default_top_sign_method():
+        return 'hmac-sha256'
 
     @staticmethod
     def default_download_interval():
@@ -104,11 +136,33 @@ class Shop(metaclass=PoolMeta):
         pass
 
     def get_client(self):
-        if self.platform not in API_PLATFORMS:
-            raise PlatformError('platform', gettext(
-                    'ecom_platforms.msg_no_platform_api', shop=self.rec_name))
+        problem = self.setup_problem()
+        if problem:
+            raise ShopSetupError(problem)
+        options = client_options()
+        if self.platform in TOP_PLATFORMS:
+            options['sign_method'] = self.top_sign_method
         return client_class(self.platform)(self.endpoint, self.app_key,
-            self.app_secret, self.session_key, **client_options())
+            self.app_secret, self.session_key, **options)
+
+    def setup_problem(self):
+        "What keeps the shop from calling its platform, as a message"
+        if self.platform not in API_PLATFORMS:
+            return gettext('ecom_platforms.msg_no_platform_api',
+                shop=self.rec_name)
+        missing = [name
+            for name in CREDENTIALS.get(self.platform, CREDENTIALS[None])
+            if not (getattr(self, name) or '').strip()]
+        if missing:
+            strings = self.fields_get(missing)
+            return gettext('ecom_platforms.msg_shop_not_set_up',
+                shop=self.rec_name, missing=gettext(
+                    'ecom_platforms.msg_list_separator').join(
+                    strings[name]['string'] for name in missing))
+
+    def get_setup_message(self, name):
+        if self.platform in API_PLATFORMS:
+            return self.setup_problem()
 
     def session_expired(self, error):
         "Show on the shop that its authorisation must be renewed"
@@ -145,10 +199,14 @@ class Shop(metaclass=PoolMeta):
         """Download the orders changed in [start, end] and store them.
 
         Without start the window begins at the cursor less the overlap, and
-        the cursor advances with each stored window, in the same
-        transaction. With commit each window is committed on its own."""
+        the cursor advances with each stored window. With commit the
+        platform is called with nothing written pending: the sync log is
+        committed first, then each window is fetched and stored and
+        committed on its own, so other writers never wait on the platform's
+        answers, retries and backoff."""
         pool = Pool()
         SyncLog = pool.get('ecom.sync_log')
+        transaction = Transaction()
         now = utcnow()
         incremental = start is None
         if incremental:
@@ -156,11 +214,13 @@ class Shop(metaclass=PoolMeta):
                 or now - timedelta(days=self.first_download_days))
             start -= timedelta(minutes=self.download_overlap)
         end = end or now
-        log = SyncLog(shop=self, kind='orders', window_start=start,
+        log = SyncLog.start(self, 'orders', window_start=start,
             window_end=end)
         log.save()
-        client = self.get_client()
+        if commit:
+            transaction.commit()
         try:
+            client = self.get_client()
             for _, window_end, orders in client.orders_by_window(
                     start, end):
                 self.store_orders(orders, log)
@@ -170,7 +230,9 @@ class Shop(metaclass=PoolMeta):
                         {'download_cursor': window_end})
                 log.save()
                 if commit:
-                    Transaction().commit()
+                    transaction.commit()
+        except ShopSetupError as error:
+            log.add_error(str(error))
         except SessionExpired as error:
             self.session_expired(error)
             log.add_error(gettext('ecom_platforms.msg_session_expired',
@@ -179,6 +241,8 @@ class Shop(metaclass=PoolMeta):
             log.add_error(gettext('ecom_platforms.msg_platform_error',
                     shop=self.rec_name, error=str(error)))
         log.save()
+        if commit:
+            transaction.commit()
         return log
 
     def store_orders(self, orders, log=None):

@@ -4,10 +4,10 @@ Chinese or English."""
 import csv
 import io
 from collections import OrderedDict
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
-CST = timezone(timedelta(hours=8))
 # normalized key: header names accepted (compared without spaces and
 # brackets, case-insensitive)
 HEADERS = OrderedDict([
@@ -92,7 +92,7 @@ def template_xlsx():
     return output.getvalue()
 
 
-def _date(value):
+def _date(value, zone):
     if value in (None, ''):
         return None
     if not isinstance(value, datetime):
@@ -105,8 +105,8 @@ def _date(value):
                 continue
         else:
             raise RowError('msg_import_date', value=text)
-    # typed in China time, stored in UTC
-    return value.replace(tzinfo=CST).astimezone(timezone.utc).replace(
+    # typed in the shop's local time, stored in UTC
+    return value.replace(tzinfo=zone).astimezone(timezone.utc).replace(
         tzinfo=None)
 
 
@@ -118,9 +118,11 @@ def _decimal(value, name):
         raise RowError('msg_import_number', field=name, value=value)
 
 
-def parse(data, filename):
+def parse(data, filename, timezone_name='Asia/Shanghai'):
     """Return (normalized orders, [(row number, RowError)]): a bad row is
-    reported and its order left out, the other orders kept"""
+    reported and its order left out, the other orders kept; the times of
+    the rows are local times of the time zone named"""
+    zone = ZoneInfo(timezone_name)
     try:
         rows = [r for r in read_rows(data, filename)
             if any(c not in (None, '') for c in r)]
@@ -152,7 +154,8 @@ def parse(data, filename):
                 HEADERS['unit_price'][0])
             if not str(values['outer_code'] or '').strip():
                 raise RowError('msg_import_no_code')
-            order = orders.get(order_id) or _new_order(order_id, values)
+            order = orders.get(order_id) or _new_order(
+                order_id, values, zone)
         except RowError as error:
             errors.append((number, error))
             bad.add(order_id)
@@ -173,16 +176,16 @@ def parse(data, filename):
     return [o for k, o in orders.items() if k not in bad], errors
 
 
-def _new_order(order_id, values):
+def _new_order(order_id, values, zone):
     text = {k: str(values.get(k) or '').strip() for k in HEADERS}
     shipping = _decimal(values.get('shipping_amount'),
         HEADERS['shipping_amount'][0]).quantize(Decimal('0.01'))
-    order_date = _date(values.get('order_date')) or datetime.now(
+    order_date = _date(values.get('order_date'), zone) or datetime.now(
         timezone.utc).replace(tzinfo=None)
     return {
         'platform_order_id': order_id, 'platform_status': 'imported',
         'status': 'paid',
-        'modified': _date(values.get('modified')) or order_date,
+        'modified': _date(values.get('modified'), zone) or order_date,
         'buyer': text['buyer'], 'receiver_name': text['receiver_name'],
         'receiver_phone': text['receiver_phone'],
         'receiver_province': text['receiver_province'],
@@ -192,7 +195,7 @@ def _new_order(order_id, values):
         'buyer_message': text['buyer_message'],
         'seller_memo': text['seller_memo'], 'seller_flag': 0,
         'order_date': order_date,
-        'pay_date': _date(values.get('pay_date')) or order_date,
+        'pay_date': _date(values.get('pay_date'), zone) or order_date,
         'total_amount': shipping, 'shipping_amount': shipping,
         'carrier_code': None, 'lines': [],
         'raw': {'rows': [], 'values': {k: text[k] for k in text}},

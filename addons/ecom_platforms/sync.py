@@ -42,28 +42,11 @@ class SyncLog(ModelSQL, ModelView):
         cls._order.insert(1, ('id', 'DESC'))
 
     @classmethod
-    def default_new(cls):
-        return 0
-
-    @classmethod
-    def default_updated(cls):
-        return 0
-
-    @classmethod
-    def default_unchanged(cls):
-        return 0
-
-    @classmethod
-    def default_stale(cls):
-        return 0
-
-    @classmethod
-    def default_failed(cls):
-        return 0
-
-    @classmethod
-    def default_errors(cls):
-        return ''
+    def start(cls, shop, kind, **values):
+        "A new log of the shop's sync of kind, its counters at zero"
+        counters = {name: 0 for name in [
+                'new', 'updated', 'unchanged', 'stale', 'failed']}
+        return cls(shop=shop, kind=kind, errors='', **counters, **values)
 
     def add_error(self, message):
         self.errors = '\n'.join(filter(None, [self.errors, message]))

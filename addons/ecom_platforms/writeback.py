@@ -10,7 +10,7 @@ from trytond.transaction import Transaction
 
 from .clients import PlatformError, Retryable, SessionExpired
 from .clients.base import utcnow
-from .shop import API_PLATFORMS
+from .shop import API_PLATFORMS, ShopSetupError
 
 
 class Order(metaclass=PoolMeta):
@@ -54,34 +54,51 @@ class Order(metaclass=PoolMeta):
 
     @classmethod
     def confirm_on_platform(cls, orders):
-        "Tell each order's platform the carrier and tracking number"
+        """Tell each order's platform the carrier and tracking number
+
+        What to send is read first and the transaction committed, so that
+        no write waits on the platforms; the outcomes are written after."""
         PlatformCarrier = Pool().get('ecom.platform.carrier')
-        results = {}
+        requests = []
         for order in orders:
             if order.platform_shipment == 'confirmed':
                 continue
             try:
                 client = order.shop.get_client()
-                platform_order_id, lines = order.platform_shipment_part(
-                    client)
-                if lines is not None or not order.part_already_confirmed():
-                    client.confirm_shipment(platform_order_id,
-                        PlatformCarrier.platform_code(
-                            order.shop.platform, order.carrier),
-                        order.tracking_number, lines)
+            except PlatformError as error:
+                requests.append((order, error, None))
+                continue
+            platform_order_id, lines = order.platform_shipment_part(client)
+            call = None
+            if lines is not None or not order.part_already_confirmed():
+                call = (platform_order_id, PlatformCarrier.platform_code(
+                        order.shop.platform, order.carrier),
+                    order.tracking_number, lines)
+            requests.append((order, client, call))
+        Transaction().commit()
+        results, expired = {}, {}
+        for order, client, call in requests:
+            try:
+                if isinstance(client, Exception):
+                    raise client
+                if call:
+                    client.confirm_shipment(*call)
                 results[order] = ('confirmed', None)
+            except ShopSetupError as error:
+                results[order] = ('failed', str(error))
             except SessionExpired as error:
-                order.shop.session_expired(error)
+                expired[order.shop] = error
                 results[order] = ('failed', str(error))
             except (PlatformError, Retryable) as error:
                 results[order] = ('failed', gettext(
                         'ecom_platforms.msg_platform_error',
                         shop=order.shop.rec_name, error=str(error)))
+        for shop, error in expired.items():
+            shop.session_expired(error)
         for order, (state, error) in results.items():
             cls.write([order], {
                     'platform_shipment': state,
                     'platform_shipment_error': error})
-
 
     def split_parts(self):
         "All parts of the platform order this order belongs to"
@@ -138,7 +155,7 @@ class Shop(metaclass=PoolMeta):
         pool = Pool()
         Listing = pool.get('ecom.listing')
         SyncLog = pool.get('ecom.sync_log')
-        log = SyncLog(shop=self, kind='listings')
+        log = SyncLog.start(self, 'listings')
         try:
             remote = list(self.get_client().listings())
         except SessionExpired as error:
@@ -205,19 +222,31 @@ class Shop(metaclass=PoolMeta):
         return result
 
     def push_stock(self, force=False):
-        "Send the available stock of every mapped listing to the platform"
+        """Send the available stock of every mapped listing to the platform
+
+        The quantities are read first and the transaction committed, so
+        that no write waits on the platform; what was pushed is stored
+        after."""
         pool = Pool()
         Listing = pool.get('ecom.listing')
         SyncLog = pool.get('ecom.sync_log')
-        log = SyncLog(shop=self, kind='stock')
+        log = SyncLog.start(self, 'stock')
         listings = Listing.search([
                 ('shop', '=', self.id), ('product', '!=', None)])
-        client = self.get_client()
-        now = utcnow()
+        to_push = []
         for listing, quantity in self.stock_to_push(listings).items():
             if not force and listing.pushed_quantity == quantity:
                 log.unchanged += 1
-                continue
+            else:
+                to_push.append((listing, quantity))
+        Transaction().commit()
+        pushed, expired = [], None
+        try:
+            client = self.get_client() if to_push else None
+        except ShopSetupError as error:
+            log.add_error(str(error))
+            to_push = []
+        for listing, quantity in to_push:
             try:
                 client.push_stock({
                         'platform_item_id': listing.platform_item_id,
@@ -225,17 +254,22 @@ class Shop(metaclass=PoolMeta):
                         'inventory_item_id': listing.platform_inventory_id,
                         }, quantity)
             except SessionExpired as error:
-                self.session_expired(error)
+                expired = error
                 log.add_error(str(error))
                 break
             except (PlatformError, Retryable) as error:
                 log.failed += 1
                 log.add_error('%s: %s' % (listing.rec_name, error))
                 continue
+            pushed.append((listing, quantity))
+        if expired:
+            self.session_expired(expired)
+        now = utcnow()
+        for listing, quantity in pushed:
             listing.pushed_quantity = quantity
             listing.pushed_at = now
-            listing.save()
-            log.updated += 1
+        Listing.save([listing for listing, _ in pushed])
+        log.updated += len(pushed)
         log.save()
         return log
 

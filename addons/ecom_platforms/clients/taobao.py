@@ -43,6 +43,11 @@ class TaobaoClient(Client):
     window = timedelta(days=1)
     sign_method = 'hmac-sha256'
 
+    def __init__(self, *args, sign_method=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # as the seller's application is set up on the open platform
+        self.sign_method = sign_method or self.sign_method
+
     def request(self, method, **params):
         params.update({
                 'method': method, 'app_key': self.app_key,
