@@ -25,7 +25,8 @@ class PlatformCarrier(ModelSQL, ModelView):
                 Unique(t, t.platform, t.carrier_code),
                 'ecom_platforms.msg_platform_carrier_unique'),
             ]
-        cls._order = [('platform', 'ASC'), ('carrier_code', 'ASC')]
+        cls._order = [
+            ('platform', 'ASC'), ('carrier_code', 'ASC'), ('id', 'ASC')]
 
     @classmethod
     def get_platforms(cls):
