@@ -110,7 +110,8 @@ class ExceptionRule(
         for line in order.lines:
             if not line.product or line.gift or not line.quantity:
                 continue
-            floor = (line.product.list_price or 0) * (
+            # A variant without a price of its own sells at its template's.
+            floor = (line.product.list_price_used or 0) * (
                 self.floor_percentage or 0) / 100
             paid = line.amount / Decimal(str(line.quantity))
             if paid < floor:
