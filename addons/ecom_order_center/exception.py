@@ -72,8 +72,9 @@ class ExceptionRule(
     def _check_stock(self, order, context):
         warehouse = order.warehouse or order.shop.warehouse
         needs = {}
-        for line in order.lines:
-            if line.product and line.product.type in {'goods', 'kit'}:
+        # The lines that will leave the warehouse (refunded ones stay)
+        for line in order._routed_lines():
+            if line.product.type in {'goods', 'kit'}:
                 needs[line.product] = (
                     needs.get(line.product, 0) + line.quantity)
         available = context['stock'].get(warehouse.id, {})
