@@ -641,7 +641,9 @@ class MatchersTestCase(SellerDatabaseMixin, TestCase):
 
     @with_seller
     def test_warehouse_pattern_categories(self, seller):
-        "The categories of an order are those of its products that ship"
+        """The categories of an order are those of its products that ship
+        and their parents, so a rule on a category takes its sub-categories
+        """
         pool = Pool()
         Category = pool.get('product.category')
         Template = pool.get('product.template')
@@ -655,6 +657,8 @@ class MatchersTestCase(SellerDatabaseMixin, TestCase):
                     ('remove', [tea.id]), ('add', [green.id])]})
         for name, category, lines, expected in [
                 ("its category", "绿茶", ['TEA-LJ-250'], True),
+                ("the parent of its category", "茶叶", ['TEA-LJ-250'],
+                    True),
                 ("a sister category", "红茶", ['TEA-LJ-250'], False),
                 ("only the parent category", "绿茶", ['TEA-BLC-100'],
                     False),
