@@ -580,6 +580,19 @@ class MatchersTestCase(SellerDatabaseMixin, TestCase):
                         order(seller, **values), context),
                     expected)
 
+    @with_seller
+    def test_strategy_refusal_translated(self, seller):
+        "The refusal names the failed condition in the reader's language"
+        Lang = Pool().get('ir.lang')
+        chinese, = Lang.search([('code', '=', 'zh_CN')])
+        Lang.load_translations([chinese])
+        strategy = audit_strategy(seller, max_items=1)
+        with Transaction().set_context(language='zh_CN'):
+            self.assertEqual(
+                strategy.refusal(order(seller, lines=[('TEA-LJ-250', 2)]),
+                    {'warned': set(), 'short': set()}),
+                "最多件数")
+
     # warehouse rules
     @with_seller
     def test_warehouse_rule(self, seller):
