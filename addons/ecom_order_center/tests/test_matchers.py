@@ -2,7 +2,8 @@
 
 The matchers read attributes only: orders, lines and rules are unsaved
 instances built from the seller's products, shops, warehouses, carriers
-and provinces; the contexts the batch computes once (``_exception_context``,
+and provinces (only the duplicate rule reads other orders, saved); the
+contexts the batch computes once (``_exception_context``,
 ``_strategy_context``) are written out by hand in each table."""
 import datetime as dt
 import functools
