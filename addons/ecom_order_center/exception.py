@@ -78,8 +78,9 @@ class ExceptionRule(
     def _check_stock(self, order, context):
         warehouse = order.warehouse or order.shop.warehouse
         needs = {}
-        for line in order.lines:
-            if line.product and line.product.type in {'goods', 'kit'}:
+        # The lines that will leave the warehouse (refunded ones stay)
+        for line in order._routed_lines():
+            if line.product.type in {'goods', 'kit'}:
                 needs[line.product] = (
                     needs.get(line.product, 0) + line.quantity)
         available = context['stock'].get(warehouse.id, {})
@@ -116,7 +117,8 @@ class ExceptionRule(
         for line in order.lines:
             if not line.product or line.gift or not line.quantity:
                 continue
-            floor = (line.product.list_price or 0) * (
+            # A variant without a price of its own sells at its template's.
+            floor = (line.product.list_price_used or 0) * (
                 self.floor_percentage or 0) / 100
             paid = line.amount / Decimal(str(line.quantity))
             if paid < floor:

@@ -204,10 +204,13 @@ class Order(metaclass=PoolMeta):
             for order_id, need in needs.items()}
 
     def _warehouse_pattern(self, available):
+        # A rule on a category takes the products of its sub-categories.
         categories = set()
         for line in self._routed_lines():
-            categories.update(
-                c.id for c in line.product.template.categories_all)
+            for category in line.product.template.categories_all:
+                while category and category.id not in categories:
+                    categories.add(category.id)
+                    category = category.parent
         return {
             'shop': self.shop.id,
             'subdivision': (

@@ -68,7 +68,8 @@ class AuditStrategy(
             ]
         for failed, name in checks:
             if failed:
-                return self.__class__._fields[name].string
+                # in the language of the clerk who reads the decision
+                return self.fields_get([name])[name]['string']
 
 
 class AuditStrategySubdivision(ModelSQL):
