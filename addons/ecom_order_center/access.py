@@ -14,7 +14,8 @@ checks the rules of ``export_data`` in Python on each record, where a
 dotted or ``where`` clause is taken as true and would let every record
 through. And as those checks also take the rules a model inherits through
 ``__access__`` (a sale line's sale) as true, ``export_data`` checks the
-exported records and those its fields reach in SQL first.
+exported records and those its fields reach in SQL first; ``delete`` checks
+the rules before a model's own checks name the records in their errors.
 """
 from collections import defaultdict
 
@@ -116,9 +117,17 @@ class Rule(metaclass=PoolMeta):
         return context
 
 
-class RuleCheckedExportMixin:
-    "Check the rules of the exported records and their relations in SQL"
+class RuleCheckedMixin:
+    """Check the rules in SQL before anything else looks at the records:
+    the exported records and those their fields reach, the records to
+    delete (whose checks would otherwise name another shop's records)"""
     __slots__ = ()
+
+    @classmethod
+    def delete(cls, records):
+        Rule = Pool().get('ir.rule')
+        Rule.check(cls.__name__, [r.id for r in records], mode='delete')
+        super().delete(records)
 
     @classmethod
     def export_data(cls, records, fields_names, header=False):
@@ -146,11 +155,11 @@ class RuleCheckedExportMixin:
         return super().export_data(records, fields_names, header=header)
 
 
-class Order(RuleCheckedExportMixin, metaclass=PoolMeta):
+class Order(RuleCheckedMixin, metaclass=PoolMeta):
     __name__ = 'ecom.order'
 
 
-class Listing(RuleCheckedExportMixin, metaclass=PoolMeta):
+class Listing(RuleCheckedMixin, metaclass=PoolMeta):
     __name__ = 'ecom.listing'
 
 
@@ -170,16 +179,16 @@ class OrderShopMixin:
 
 
 class OrderLine(
-        OrderShopMixin, RuleCheckedExportMixin, metaclass=PoolMeta):
+        OrderShopMixin, RuleCheckedMixin, metaclass=PoolMeta):
     __name__ = 'ecom.order.line'
 
 
 class OrderDecision(
-        OrderShopMixin, RuleCheckedExportMixin, metaclass=PoolMeta):
+        OrderShopMixin, RuleCheckedMixin, metaclass=PoolMeta):
     __name__ = 'ecom.order.decision'
 
 
-class ShopDataMixin(RuleCheckedExportMixin):
+class ShopDataMixin(RuleCheckedMixin):
     """The shops of the orders a record comes from, for the rules of the
     user's shops; none for a record made outside the order center"""
     __slots__ = ()
@@ -344,9 +353,9 @@ class Address(ShopDataMixin, metaclass=PoolMeta):
             sales.shop.as_('shop'))
 
 
-class InvoiceLine(RuleCheckedExportMixin, metaclass=PoolMeta):
+class InvoiceLine(RuleCheckedMixin, metaclass=PoolMeta):
     __name__ = 'account.invoice.line'
 
 
-class Move(RuleCheckedExportMixin, metaclass=PoolMeta):
+class Move(RuleCheckedMixin, metaclass=PoolMeta):
     __name__ = 'stock.move'
