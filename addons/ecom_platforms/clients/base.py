@@ -1,9 +1,12 @@
 """The one interface every platform client offers, and what they share:
 HTTP with retries, errors, time zones and the normalized order shape."""
 import json
+import logging
+import re
 import time
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from urllib.parse import quote, quote_plus
 
 import requests
 
@@ -14,6 +17,28 @@ NORMALIZE_ERRORS = (LookupError, TypeError, ValueError, ArithmeticError,
     AttributeError, OSError, RecursionError)
 # characters of an error message kept
 ERROR_SIZE = 500
+
+# Query and form parameters that carry a credential or a signature
+SIGNED_PARAMETER = re.compile(
+    r'\b(sign|access_token|session|app_secret|token)=[^&\s\'"()]*')
+MASK = '***'
+
+
+def mask_signed(text):
+    "text with the values of signature and token parameters masked"
+    return SIGNED_PARAMETER.sub(r'\1=' + MASK, text)
+
+
+class _MaskSignedURLs(logging.Filter):
+    "Keep signed URLs out of urllib3's debug log of each request"
+
+    def filter(self, record):
+        record.msg = mask_signed(record.getMessage())
+        record.args = ()
+        return True
+
+
+logging.getLogger('urllib3.connectionpool').addFilter(_MaskSignedURLs())
 
 
 class PlatformError(Exception):
@@ -176,6 +201,17 @@ class Client:
     def payload_id(self, payload):
         raise NotImplementedError
 
+    def redact(self, text):
+        """text without the shop's credentials and signatures: error
+        messages end up in sync logs, on orders and in the server log"""
+        text = mask_signed(str(text))
+        for secret in [self.app_secret, self.session_key, self.app_key]:
+            if secret:
+                for form in {secret, quote(secret, safe=''),
+                        quote_plus(secret)}:
+                    text = text.replace(form, MASK)
+        return text
+
     def call(self, send):
         """Run send() (one HTTP exchange returning parsed JSON), retrying
         call limits, server errors and garbled answers with backoff"""
@@ -187,13 +223,23 @@ class Client:
             except Retryable as error:
                 attempt += 1
                 if attempt > self.retries:
-                    raise
+                    raise self._redacted(error)
                 delay = min(self.backoff * 2 ** (attempt - 1),
                     self.max_backoff)
                 if error.retry_after is not None:
                     delay = min(max(delay, error.retry_after),
                         self.max_backoff)
                 time.sleep(delay)
+            except PlatformError as error:
+                raise self._redacted(error)
+
+    def _redacted(self, error):
+        "error with its message redacted, as the only error raised"
+        error.message = self.redact(error.message)
+        error.args = (self.redact(error.args[0]),)
+        error.__cause__ = error.__context__ = None
+        error.__suppress_context__ = True
+        return error
 
     def http_json(self, response):
         "Parse response, turning 5xx and bad JSON into retryable errors"
@@ -206,16 +252,24 @@ class Client:
             raise Retryable('malformed', 'Malformed JSON answer')
 
     def post(self, url, **kwargs):
-        try:
-            return self.http.post(url, timeout=self.timeout, **kwargs)
-        except requests.ConnectionError as error:
-            raise Retryable('connection', str(error))
+        return self._send(self.http.post, url, **kwargs)
 
     def get(self, url, **kwargs):
+        return self._send(self.http.get, url, **kwargs)
+
+    def _send(self, method, url, **kwargs):
+        """One HTTP exchange; a failure raises a platform error whose
+        message (and traceback) holds neither the signed URL nor the
+        credentials"""
         try:
-            return self.http.get(url, timeout=self.timeout, **kwargs)
+            return method(url, timeout=self.timeout, **kwargs)
         except requests.ConnectionError as error:
-            raise Retryable('connection', str(error))
+            message = self.redact(error)
+            error_class = Retryable
+        except requests.RequestException as error:
+            message = self.redact(error)
+            error_class = PlatformError
+        raise error_class('connection', message) from None
 
 
 def cst_text(value):
