@@ -28,7 +28,8 @@ from trytond.transaction import Transaction
 
 # The models whose record rules read the user's shops and warehouses
 RESTRICTED_MODELS = {
-    'ecom.order', 'ecom.order.line', 'ecom.order.decision', 'ecom.listing',
+    'ecom.order', 'ecom.order.line', 'ecom.order.decision',
+    'ecom.order.finding', 'ecom.listing',
     'sale.sale', 'sale.line', 'stock.shipment.out',
     'stock.shipment.out.return', 'account.invoice', 'party.address',
     }
@@ -186,6 +187,11 @@ class OrderLine(
 class OrderDecision(
         OrderShopMixin, RuleCheckedMixin, metaclass=PoolMeta):
     __name__ = 'ecom.order.decision'
+
+
+class OrderFinding(
+        OrderShopMixin, RuleCheckedMixin, metaclass=PoolMeta):
+    __name__ = 'ecom.order.finding'
 
 
 class ShopDataMixin(RuleCheckedMixin):

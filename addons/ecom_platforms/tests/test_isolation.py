@@ -33,6 +33,7 @@ DOTTED = {
     'ecom.order': ['shop.name', 'receiver_phone'],
     'ecom.order.line': ['order.buyer', 'order.receiver_phone'],
     'ecom.order.decision': ['order.receiver_phone', 'outcome'],
+    'ecom.order.finding': ['order.receiver_phone', 'values'],
     'ecom.listing': ['shop.name', 'title'],
     'ecom.sync_log': ['shop.name', 'errors'],
     'ecom.sync_failure': ['shop.name', 'payload'],
@@ -50,6 +51,7 @@ WRITES = {
     'ecom.order': {'seller_memo': "核对地址"},
     'ecom.order.line': {'title': "核对"},
     'ecom.order.decision': {'outcome': "核对"},
+    'ecom.order.finding': {'values': "核对"},
     'ecom.listing': {'title': "核对"},
     'ecom.sync_log': {'errors': "核对"},
     'ecom.sync_failure': {'reason': "核对"},
@@ -97,6 +99,9 @@ MATRIX = {
         'refused', 'empty', 'empty', 'empty', 'refused', 'empty', 'refused',
         '', '', '', 'refused'])),
     'ecom.order.decision': dict(zip(METHODS, [
+        'refused', 'empty', 'empty', 'empty', 'refused', 'empty', 'denied',
+        '', '', '', 'refused'])),
+    'ecom.order.finding': dict(zip(METHODS, [
         'refused', 'empty', 'empty', 'empty', 'refused', 'empty', 'denied',
         '', '', '', 'refused'])),
     'ecom.listing': dict(zip(METHODS, [
@@ -205,6 +210,11 @@ class IsolationTestCase(unittest.TestCase):
                     receiver_name="收件人" + code)],
             cls.config.context)
         order, = Order.find([('shop', '=', shop.id)])
+        finding = Model.get('ecom.order.finding')(order=order,
+            kind='changed', action='block',
+            message_id='ecom_order_center.msg_finding_text',
+            values='{"text": "买家改地址"}')
+        finding.save()
         for button in ['cs_audit', 'finance_audit', 'post']:
             order.click(button)
         order.reload()
@@ -256,6 +266,7 @@ class IsolationTestCase(unittest.TestCase):
             'ecom.order': order.id,
             'ecom.order.line': order.lines[0].id,
             'ecom.order.decision': order.decisions[0].id,
+            'ecom.order.finding': finding.id,
             'ecom.listing': listing.id,
             'ecom.sync_log': log.id,
             'ecom.sync_failure': failure.id,
