@@ -52,7 +52,7 @@ fi
 
 # The platforms' stand-in, making new orders every few seconds, and the
 # scheduler that downloads them: orders arrive on their own.
-.venv/bin/python -m trytond.modules.ecom_platforms.simulator \
+.venv/bin/ecom-simulator \
     --port "$SIM_PORT" --state "$DATA_DIR/$DB-simulator.json" \
     --rate "${ORDERS_PER_MINUTE:-6}" > "$DATA_DIR/$DB-simulator.log" 2>&1 &
 simulator_pid=$!
