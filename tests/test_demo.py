@@ -56,6 +56,12 @@ def program(argv):
     return names[0]
 
 
+def as_in_a_terminal():
+    """Let Ctrl-C interrupt make demo as it does in a terminal, also when
+    the tests run where it is ignored (in the background of a script)"""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def wait_until(check, seconds, what):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -102,7 +108,7 @@ class Demo:
         self.log = open(data_dir / 'make-demo.log', 'a+')
         self.make = subprocess.Popen(['make', '-s', 'demo'], cwd=ROOT,
             env=env, stdout=self.log, stderr=subprocess.STDOUT,
-            start_new_session=True)
+            start_new_session=True, preexec_fn=as_in_a_terminal)
 
     def output(self):
         self.log.seek(0)
