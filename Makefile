@@ -12,8 +12,7 @@ setup:           ## only install (virtualenv, modules, web client)
 
 bench:           ## order pipeline and platform download on a throwaway PostgreSQL
 	scripts/setup.sh
-	scripts/with-postgresql sh -c '\
-		.venv/bin/python -O -m trytond.modules.ecom_order_center.benchmark \
+	scripts/with-postgresql env PYTHONOPTIMIZE=1 sh -c '\
+		.venv/bin/ecom-bench orders \
 			--orders $(or $(ORDERS),1000 10000) $(if $(WORKERS),--workers $(WORKERS)) \
-		&& .venv/bin/python -O -m trytond.modules.ecom_platforms.benchmark \
-			--orders $(or $(DOWNLOADS),10000)'
+		&& .venv/bin/ecom-bench download --orders $(or $(DOWNLOADS),10000)'

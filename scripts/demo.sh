@@ -50,15 +50,43 @@ elif [ "$(cat "$stamp" 2>/dev/null)" != "$modules_hash" ]; then
     echo "$modules_hash" > "$stamp"
 fi
 
-# The platforms' stand-in, making new orders every few seconds, and the
-# scheduler that downloads them: orders arrive on their own.
-.venv/bin/python -m trytond.modules.ecom_platforms.simulator \
+# The platforms' stand-in, making new orders every few seconds, the
+# scheduler that downloads them (orders arrive on their own) and the server
+# run in sessions of their own: each is stopped with what it forked
+# (trytond-cron's workers, which would hold the database otherwise), and
+# all stop together on Ctrl-C, when the server ends however it was stopped,
+# and when this script is killed outright (by the watchdog below).
+sessions=()
+watchdog_pid=
+alive() {
+    local session
+    for session in "${sessions[@]}"; do
+        if kill -0 -- "-$session" 2>/dev/null; then return 0; fi
+    done
+    return 1
+}
+stop() {
+    trap - EXIT INT TERM HUP
+    if [ -n "$watchdog_pid" ]; then kill "$watchdog_pid" 2>/dev/null || :; fi
+    local signal tries
+    for signal in TERM KILL; do
+        kill -"$signal" -- "${sessions[@]/#/-}" 2>/dev/null || :
+        for tries in {1..50}; do
+            if ! alive; then return 0; fi
+            sleep 0.1
+        done
+    done
+}
+trap stop EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
+
+setsid .venv/bin/ecom-simulator \
     --port "$SIM_PORT" --state "$DATA_DIR/$DB-simulator.json" \
     --rate "${ORDERS_PER_MINUTE:-6}" > "$DATA_DIR/$DB-simulator.log" 2>&1 &
-simulator_pid=$!
-.venv/bin/trytond-cron -d "$DB" > "$DATA_DIR/$DB-cron.log" 2>&1 &
-cron_pid=$!
-trap 'kill $simulator_pid $cron_pid 2>/dev/null' EXIT
+sessions+=($!)
+setsid .venv/bin/trytond-cron -d "$DB" > "$DATA_DIR/$DB-cron.log" 2>&1 &
+sessions+=($!)
 
 cat <<EOT
 
@@ -71,4 +99,10 @@ EOT
 # Load the database's modules at start-up: quicker first login, and
 # trytond 8.0.12 fails a first login on a pool that was not loaded yet.
 export TRYTOND_DATABASE_NAMES=$DB
-.venv/bin/trytond
+setsid .venv/bin/trytond &
+server_pid=$!
+sessions+=($server_pid)
+( while kill -0 $$ && kill -0 $server_pid; do sleep 0.5; done 2>/dev/null
+  stop ) &
+watchdog_pid=$!
+wait $server_pid

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The whole test suite: SQLite and a throwaway PostgreSQL server, then the
-# web client in headless Chromium.  Activated databases are cached in
-# var/cache (Tryton's DB_CACHE), so later runs skip module activation.
+# The whole test suite: ruff, the tests on SQLite and on a throwaway
+# PostgreSQL server, then the web client in headless Chromium.  Activated
+# databases are cached in var/cache (Tryton's DB_CACHE), so later runs skip
+# module activation.  The last line sums up every run: "N passed, N failed"
+# (and ", N skipped" when some were).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh || exit 1
@@ -23,10 +25,54 @@ if [ "$(cat var/cache/modules 2>/dev/null)" != "$modules_hash" ]; then
     rm -rf var/cache/sqlite
     echo "$modules_hash" > var/cache/modules
 fi
-failed=()
+
+failed=() runs=()
+total_passed=0 total_failed=0 total_skipped=0
+# The number before each of the words in the line, summed
+count() {  # words (a regular expression), line
+    local sum=0 n
+    for n in $(grep -oE "[0-9]+ ($1)\b" <<<"$2" | cut -d' ' -f1); do
+        sum=$((sum + n))
+    done
+    echo $sum
+}
+# Add up a pytest run: its counts are on the last line of its report
+# ("2 failed, 310 passed, 3 skipped in 512.10s"), errors counted as
+# failures.  A run that failed without counting anything (no report, no
+# test) counts as one failure.
+tally() {  # run name, exit status, log
+    local line passed failed_ skipped
+    line=$(grep -E '^=* ?[0-9]+ [a-z].* in [0-9.]+s' "$3" 2>/dev/null \
+        | tail -n 1)
+    passed=$(count passed "$line")
+    failed_=$(count 'failed|errors?' "$line")
+    skipped=$(count skipped "$line")
+    if [ "$2" != 0 ]; then
+        failed+=("$1")
+        [ "$failed_" -gt 0 ] || failed_=1
+    fi
+    total_passed=$((total_passed + passed))
+    total_failed=$((total_failed + failed_))
+    total_skipped=$((total_skipped + skipped))
+    runs+=("$1: $passed passed, $failed_ failed, $skipped skipped")
+}
+
+# ruff's findings count as failures.
+echo "==> ruff check"
+.venv/bin/ruff check . 2>&1 | tee var/log/ruff.log
+if [ "${PIPESTATUS[0]}" = 0 ]; then
+    runs+=("ruff: clean")
+else
+    findings=$(count 'errors?' "$(grep '^Found' var/log/ruff.log)")
+    [ "$findings" -gt 0 ] || findings=1
+    failed+=(ruff)
+    total_failed=$((total_failed + findings))
+    runs+=("ruff: $findings findings")
+fi
 
 # SQLite and PostgreSQL run side by side, one core each: PostgreSQL's
-# report is shown as it goes, SQLite's once both are done.
+# report is shown as it goes, SQLite's once both are done.  The demo's test
+# runs in the SQLite run only: the demo is on SQLite whatever the backend.
 DB_CACHE=$PWD/var/cache/sqlite TRYTOND_DATABASE_URI=sqlite:// \
     DB_NAME=:memory: "${PYTEST[@]}" -m "not browser" "$@" \
     > var/log/test-sqlite.log 2>&1 &
@@ -35,22 +81,32 @@ sqlite_pid=$!
 echo "==> Tests on PostgreSQL (SQLite runs beside it, its report follows)"
 trap 'kill $sqlite_pid 2>/dev/null' EXIT
 DB_CACHE=postgresql:// DB_NAME=test_ecom scripts/with-postgresql \
-    "${PYTEST[@]}" -m "not browser" "$@" \
-    > >(tee var/log/test-postgresql.log) 2>&1 \
-    || failed+=(postgresql)
+    "${PYTEST[@]}" -m "not browser and not demo" "$@" 2>&1 \
+    | tee var/log/test-postgresql.log
+tally postgresql "${PIPESTATUS[0]}" var/log/test-postgresql.log
 trap - EXIT
-wait $sqlite_pid || failed+=(sqlite)
+wait $sqlite_pid
+sqlite_status=$?
 echo "==> Tests on SQLite"
 cat var/log/test-sqlite.log
+tally sqlite $sqlite_status var/log/test-sqlite.log
 
 echo "==> Web client in headless Chromium"
 command -v chromium >/dev/null && command -v chromedriver >/dev/null \
     || apt_install chromium chromium-driver fonts-noto-cjk
 DB_CACHE=$PWD/var/cache/sqlite TRYTOND_DATABASE_URI=sqlite:// \
-    DB_NAME=:memory: "${PYTEST[@]}" -m browser tests \
-    || failed+=(browser)
+    DB_NAME=:memory: "${PYTEST[@]}" -m browser tests 2>&1 \
+    | tee var/log/test-browser.log
+tally browser "${PIPESTATUS[0]}" var/log/test-browser.log
 
+echo "==> Summary"
+printf '%s\n' "${runs[@]}"
 if [ ${#failed[@]} -gt 0 ]; then
-    echo "FAILED: ${failed[*]}" >&2
-    exit 1
+    echo "FAILED: ${failed[*]}"
 fi
+summary="$total_passed passed, $total_failed failed"
+if [ "$total_skipped" -gt 0 ]; then
+    summary+=", $total_skipped skipped"
+fi
+echo "$summary"
+[ ${#failed[@]} -eq 0 ]

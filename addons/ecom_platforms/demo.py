@@ -8,10 +8,9 @@ simulator knows it by, and downloads every minute.
 """
 import argparse
 
+from devtools.simulator import default_credentials
 from proteus import Model
 from proteus import config as pconfig
-
-from .simulator.state import default_credentials
 
 
 def connect(config, endpoint):

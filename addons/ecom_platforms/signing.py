@@ -1,5 +1,6 @@
 """Request signatures of the platforms, shared by the clients and the
-simulator so that both sides compute them in exactly one way."""
+platform simulator (devtools/simulator) so that both sides compute them in
+exactly one way."""
 import base64
 import hashlib
 import hmac

@@ -3,10 +3,9 @@ import json
 import urllib.request
 from datetime import timedelta
 
+from devtools.simulator import Simulator, default_credentials
 from trytond.modules.ecom_platforms.clients import client_class
 from trytond.modules.ecom_platforms.clients.base import utcnow
-from trytond.modules.ecom_platforms.simulator import (
-    Simulator, default_credentials)
 
 PLATFORM_SHOPS = {'taobao': 'TB01', 'tmall': 'TM01', 'jd': 'JD01',
     'pdd': 'PDD01', 'douyin': 'DY01', 'shopify': 'SP01'}

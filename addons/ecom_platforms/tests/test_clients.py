@@ -2,15 +2,12 @@
 import base64
 import hashlib
 import hmac
-import os
-import tempfile
 import time
 import unittest
 
 from trytond.modules.ecom_platforms import signing
 from trytond.modules.ecom_platforms.clients import (
     PlatformError, Retryable, SessionExpired)
-from trytond.modules.ecom_platforms.clients.base import utcnow
 
 from .simulated import (
     PLATFORM_SHOPS, admin, make_client, start_simulator, window)
@@ -341,36 +338,3 @@ class ClientTestCase(unittest.TestCase):
         list(client.orders_changed(*window()))
         self.assertGreaterEqual(time.monotonic() - begin, 0.3)
 
-
-class SimulatorStateTestCase(unittest.TestCase):
-    "The simulator keeps its world across restarts"
-
-    def test_restart_keeps_orders(self):
-        with tempfile.TemporaryDirectory() as directory:
-            path = os.path.join(directory, 'state.json')
-            simulator = start_simulator(path)
-            created = admin(simulator, 'orders',
-                {'shop': 'TB01', 'count': 3})['orders']
-            simulator.stop()
-            simulator = start_simulator(path)
-            try:
-                client = make_client(simulator, 'taobao')
-                ids = {o['platform_order_id']
-                    for o in client.orders_changed(*window())}
-                self.assertEqual(ids, {o['id'] for o in created})
-                state = admin(simulator, 'state')
-                self.assertEqual(state['shops']['TB01']['orders'], 3)
-            finally:
-                simulator.stop()
-
-    def test_generates_at_rate(self):
-        from trytond.modules.ecom_platforms.simulator import Simulator
-        simulator = Simulator(rate=600, seed=3).start('127.0.0.1', 0)
-        try:
-            time.sleep(1.5)
-            state = admin(simulator, 'state')
-            total = sum(s['orders'] for s in state['shops'].values())
-            self.assertGreater(total, 0)
-        finally:
-            simulator.stop()
-        self.assertLess(utcnow().year, 3000)

@@ -12,17 +12,16 @@ import unittest
 from contextlib import closing
 from datetime import timedelta
 
+from devtools.simulator import default_credentials, shopify
 from trytond import backend
 from trytond.modules.ecom_order_center.tests.tools import (
     activate_seller, drop_seller)
 from trytond.modules.ecom_platforms.clients.base import utcnow
-from trytond.modules.ecom_platforms.simulator import shopify
 from trytond.pool import Pool
 from trytond.protocols.wrappers import Response
 from trytond.tests.test_tryton import DB_CACHE, DB_NAME, Client
 from trytond.wsgi import app
 
-from ..simulator import default_credentials
 from .simulated import (
     PLATFORM_SHOPS, admin, as_admin, run_locked, start_simulator)
 

@@ -1,7 +1,6 @@
 """Benchmark the order pipeline against Tryton's plain sale API.
 
-    scripts/with-postgresql .venv/bin/python -O \\
-        -m trytond.modules.ecom_order_center.benchmark --orders 1000 10000
+    scripts/with-postgresql .venv/bin/ecom-bench orders --orders 1000 10000
 
 For each N it generates N orders spread over the seller's three shops that
 ship from the main warehouse, as a seller's orders come in (single items,
@@ -213,7 +212,7 @@ def pipeline(workers, database, context, orders):
     per-stage report"""
     from trytond.pool import Pool
 
-    from .batch import CHUNK as BATCH_CHUNK
+    from trytond.modules.ecom_order_center.batch import CHUNK as BATCH_CHUNK
 
     shop_ids = list(orders)
     # In the order they were paid, whatever the shop
@@ -310,7 +309,8 @@ def add_gift_rules(config, seller, shop):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog='ecom-bench orders',
+        description=__doc__.splitlines()[0])
     parser.add_argument('--orders', type=int, nargs='+', default=[1000])
     parser.add_argument('--plain', type=int, default=50,
         help="how many orders to post one sale at a time")
@@ -322,7 +322,7 @@ def main(argv=None):
     from trytond.tests.test_tryton import DB_NAME
     from trytond.tests.tools import activate_modules
 
-    from .tests.tools import (
+    from trytond.modules.ecom_order_center.tests.tools import (
         KITS, PRODUCTS, get_seller, receive_stock, setup_seller)
 
     print("Preparing the seller's database %s ..." % DB_NAME, flush=True)

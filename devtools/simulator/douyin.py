@@ -7,7 +7,8 @@ Success is code 10000. The error codes used here for a bad signature
 ``isp.*`` sub code) follow SDKs seen in the wild and are not certain."""
 import json
 
-from ..signing import douyin_sign
+from trytond.modules.ecom_platforms.signing import douyin_sign
+
 from .state import amount, order_total
 from .wire import ApiError, PlatformApi, Response, fen, page_of, request_id
 

@@ -1,7 +1,8 @@
 "Taobao/Tmall TOP router (POST /router/rest)"
 import time
 
-from ..signing import top_sign
+from trytond.modules.ecom_platforms.signing import top_sign
+
 from .state import amount, order_total
 from .wire import (
     ApiError, PlatformApi, Response, cst, money, page_of, parse_cst,

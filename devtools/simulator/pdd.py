@@ -5,7 +5,8 @@ confirm (payment) time, at most 24 hours; the incremental
 ``pdd.order.number.list.increment.get`` filters on the update time, at most
 30 minutes. Error codes 20004 (sign) and 50001 (window) are documented;
 10019 (token) and 70031 (call limit) are believed so."""
-from ..signing import md5_wrapped_sign
+from trytond.modules.ecom_platforms.signing import md5_wrapped_sign
+
 from .state import amount, order_total
 from .wire import ApiError, PlatformApi, Response, cst, page_of, request_id
 

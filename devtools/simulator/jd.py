@@ -5,7 +5,8 @@ expired token is documented; the codes used for a bad signature (14) and
 for the call limit (61) are not certain."""
 import json
 
-from ..signing import md5_wrapped_sign
+from trytond.modules.ecom_platforms.signing import md5_wrapped_sign
+
 from .state import amount, order_total
 from .wire import ApiError, PlatformApi, Response, cst, money, page_of, \
     parse_cst

@@ -6,7 +6,8 @@ import json
 import re
 import time
 
-from ..signing import shopify_webhook_hmac
+from trytond.modules.ecom_platforms.signing import shopify_webhook_hmac
+
 from .state import amount, order_total
 from .wire import (
     ApiError, PlatformApi, Response, iso, money, page_of, parse_iso)

@@ -1,5 +1,5 @@
-"""Run the platform simulator:
-python -m trytond.modules.ecom_platforms.simulator"""
+"""Run the platform simulator: ``ecom-simulator`` (or
+``python -m devtools.simulator``)"""
 import argparse
 import signal
 import threading
@@ -8,7 +8,7 @@ from .server import Simulator
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog='ecom-platform-sim',
+    parser = argparse.ArgumentParser(prog='ecom-simulator',
         description="Serve simulated Taobao, JD, Pinduoduo, Douyin and "
         "Shopify APIs on loopback")
     parser.add_argument('--host', default='127.0.0.1')

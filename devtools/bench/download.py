@@ -1,6 +1,6 @@
 """Measure download + normalize + upsert of orders from the simulator.
 
-``python -m trytond.modules.ecom_platforms.benchmark --orders 10000``
+    scripts/with-postgresql .venv/bin/ecom-bench download --orders 10000
 
 ``make bench`` runs it after the order pipeline's benchmark on a throwaway
 PostgreSQL server.  The database is the one named by DB_NAME (default
@@ -18,7 +18,7 @@ def download(database, context, shop_code, start, end):
     "Download the shop's orders as the admin; return the figures"
     from trytond.pool import Pool
 
-    from .tests.simulated import as_admin
+    from trytond.modules.ecom_platforms.tests.simulated import as_admin
     with as_admin(database) as transaction:
         shop, = Pool().get('ecom.shop').search([('code', '=', shop_code)])
         began = time.perf_counter()
@@ -34,7 +34,7 @@ def download(database, context, shop_code, start, end):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog='ecom-platform-benchmark')
+    parser = argparse.ArgumentParser(prog='ecom-bench download')
     parser.add_argument('--orders', type=int, default=10000)
     parser.add_argument('--shop', default='TB01',
         help="shop code whose platform is simulated")
@@ -46,12 +46,13 @@ def main(argv=None):
     from trytond.tests.tools import activate_modules
     activate_modules(['ecom_platforms'], setup_seller)
 
-    from trytond.modules.ecom_order_center.benchmark import Workers
+    from trytond.modules.ecom_platforms.clients.base import utcnow
+    from trytond.modules.ecom_platforms.tests.simulated import as_admin
+    from trytond.modules.ecom_platforms.tests.test_download import (
+        point_shops)
 
-    from .clients.base import utcnow
-    from .simulator import Simulator
-    from .tests.simulated import as_admin
-    from .tests.test_download import point_shops
+    from ..simulator import Simulator
+    from .orders import Workers
 
     simulator = Simulator(None, rate=0, seed=1).start('127.0.0.1', 0)
     try:

@@ -1,0 +1,26 @@
+"""Benchmarks of ecom suite, on the database named by DB_NAME on
+TRYTOND_DATABASE_URI (use a throwaway server: ``make bench``).
+
+    ecom-bench orders --orders 1000 10000   # the order pipeline
+    ecom-bench download --orders 10000      # download from the simulator
+"""
+import argparse
+import importlib
+
+BENCHMARKS = {
+    'orders': "the order pipeline against Tryton's plain sale API",
+    'download': "download, normalize and upsert from the simulator",
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog='ecom-bench',
+        description="Benchmarks of ecom suite",
+        epilog="; ".join('%s: %s' % item for item in BENCHMARKS.items())
+        + ". 'ecom-bench <benchmark> --help' lists its options.")
+    parser.add_argument('benchmark', choices=list(BENCHMARKS))
+    parser.add_argument('options', nargs=argparse.REMAINDER,
+        help="the benchmark's options")
+    args = parser.parse_args(argv)
+    importlib.import_module('.' + args.benchmark, __name__).main(
+        args.options)
