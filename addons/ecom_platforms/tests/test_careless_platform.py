@@ -9,13 +9,13 @@ from proteus import Model, Wizard
 from trytond.modules.ecom_order_center.tests.tools import (
     activate_seller, drop_seller)
 from trytond.modules.ecom_platforms.clients.base import utcnow
-from trytond.modules.ecom_platforms.simulator import shopify
+from devtools.simulator import shopify
 from trytond.pool import Pool
 from trytond.protocols.wrappers import Response
 from trytond.tests.test_tryton import DB_NAME, Client
 from trytond.wsgi import app
 
-from ..simulator import default_credentials
+from devtools.simulator import default_credentials
 from .simulated import admin, as_admin, run_locked, start_simulator
 from .test_download import point_shops
 

@@ -15,9 +15,9 @@ from trytond.modules.ecom_order_center.tests.tools import (
     activate_seller, drop_seller)
 from trytond.modules.ecom_order_center.validate import order_reference
 from trytond.modules.ecom_platforms.clients import client_class
-from trytond.modules.ecom_platforms.simulator import (
+from devtools.simulator import (
     douyin, jd, pdd, shopify, taobao)
-from trytond.modules.ecom_platforms.simulator.state import State
+from devtools.simulator.state import State
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME
 

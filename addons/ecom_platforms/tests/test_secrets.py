@@ -12,7 +12,7 @@ from trytond.modules.ecom_platforms.clients import Retryable
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME
 
-from ..simulator import default_credentials
+from devtools.simulator import default_credentials
 from .simulated import (
     admin, as_admin, make_client, start_simulator, window)
 from .test_download import point_shops
