@@ -42,7 +42,8 @@ class ShopifyWorldTestCase(unittest.TestCase):
     def add_order(self, **values):
         listings = self.simulator.state.data['shops']['SP01']['listings']
         order, = admin(self.simulator, 'orders', {'shop': 'SP01', 'orders': [
-                    dict(values, receiver=CALIFORNIA, post_fee='5.00',
+                    dict({'receiver': CALIFORNIA}, post_fee='5.00',
+                        **values,
                         lines=[{
                                 'line_id': '51000%02d' % n,
                                 'item_id': listing['item_id'],
@@ -144,3 +145,28 @@ class ShopifyWorldTestCase(unittest.TestCase):
             self.assertEqual(usd.exceptions,
                 'No rate of USD on %s: the order\'s amounts cannot be '
                 'booked.' % usd.order_date.date().isoformat())
+
+    def test_address_rule_asks_what_the_country_needs(self):
+        "A US address needs its zip, a French one its city, not a province"
+        self.add_order(currency='CNY', receiver=dict(CALIFORNIA, zip=''))
+        self.add_order(currency='CNY', receiver=dict(CALIFORNIA,
+                country='FR', province='', province_code='', city='',
+                district=''))
+        self.add_order(currency='CNY', receiver=dict(CALIFORNIA,
+                country='FR', province='', province_code='', city='Paris'))
+        with as_admin(DB_NAME):
+            pool = Pool()
+            Rule = pool.get('ecom.exception_rule')
+            Country = pool.get('country.country')
+            Rule.create([{'name': "地址不全", 'kind': 'address',
+                        'action': 'block'}])
+            Country.create([{'name': "法国", 'code': 'FR'}])
+            point_shops(self.simulator.url)
+            orders = self.download()
+            found = sorted((o.receiver_city or '', o.receiver_zip or '',
+                    o.exceptions) for o in orders)
+        self.assertEqual(found, [
+                ('', '94105', 'The address lacks Country, City.'),
+                ('Paris', '94105', None),
+                ('San Francisco', '', 'The address lacks Postal Code.'),
+                ])
