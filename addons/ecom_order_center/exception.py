@@ -28,6 +28,26 @@ KINDS = [
     ('duplicate', "Possible duplicate or mergeable"),
     ]
 RULE_KINDS = {k for k, _ in KINDS}
+# countries whose post needs the state and the postal code
+STATE_COUNTRIES = {'US', 'CA', 'AU', 'BR', 'MX', 'IN', 'MY', 'JP'}
+
+
+def address_needs(order):
+    """The receiver fields the destination country's post needs: in China
+    (where the Chinese platforms send no country) the phone and province,
+    where states are in the address the state, city and postal code,
+    elsewhere the country and city"""
+    needs = ['receiver_name', 'receiver_address']
+    country = order.receiver_country or (
+        order.receiver_subdivision.country
+        if order.receiver_subdivision else None)
+    code = country.code if country else None
+    if code in (None, 'CN'):
+        return needs + ['receiver_phone', 'receiver_subdivision']
+    if code in STATE_COUNTRIES:
+        return needs + ['receiver_subdivision', 'receiver_city',
+            'receiver_zip']
+    return needs + ['receiver_country', 'receiver_city']
 
 
 class ExceptionRule(
@@ -92,8 +112,7 @@ class ExceptionRule(
                 'products': ', '.join(short)}
 
     def _check_address(self, order, context):
-        missing = [name for name in ['receiver_name', 'receiver_phone',
-                'receiver_address', 'receiver_subdivision']
+        missing = [name for name in address_needs(order)
             if not getattr(order, name)]
         if missing:
             Order = Pool().get('ecom.order')

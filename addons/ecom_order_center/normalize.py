@@ -9,12 +9,19 @@
         'modified': datetime,               # naive UTC, as every datetime
         'buyer': str,
         'receiver_name': str, 'receiver_phone': str,
-        'receiver_province': str,           # free text: 浙江, 浙江省, ...
+        'receiver_country': str,            # optional ISO 3166 alpha-2, CN
+                                            # when left out
+        'receiver_province': str,           # free text: 浙江, 浙江省, ...,
+                                            # or ISO 3166-2: US-CA, CA
         'receiver_city': str, 'receiver_district': str,
         'receiver_address': str,
+        'receiver_zip': str,                # optional postal code
         'buyer_message': str, 'seller_memo': str, 'seller_flag': int,
         'order_date': datetime, 'pay_date': datetime | None,
         'total_amount': Decimal, 'shipping_amount': Decimal,
+        'currency': str,                    # optional ISO 4217 code of the
+                                            # amounts, the company's when
+                                            # left out
         'carrier_code': str | None,         # carrier the buyer asked for
         'lines': [{
             'platform_line_id': str,        # required, unique per order
@@ -44,7 +51,7 @@ from trytond.rpc import RPC
 from trytond.transaction import Transaction
 
 from .order import CHECKED_STATES, POSTED_STATES
-from .subdivision import provinces_to_subdivisions
+from .subdivision import places_to_subdivisions
 from .validate import (
     TEXT_LIMITS, InvalidOrder, order_reference, storable,
     validate_normalized)
@@ -166,12 +173,15 @@ class Order(metaclass=PoolMeta):
             except InvalidOrder as exception:
                 results.append((order_reference(values), 'failed', None,
                         str(exception)))
-        subdivisions = provinces_to_subdivisions(
-            [province for _, province, _, _ in valid])
-        for header, province, status, lines in valid:
-            subdivision = subdivisions.get(province)
+        places = places_to_subdivisions([place for _, place, _, _ in valid])
+        currencies = cls._currencies_of(
+            [header['currency_code'] for header, _, _, _ in valid], shop)
+        for header, place, status, lines in valid:
+            country, subdivision = places[place]
+            header['receiver_country'] = country.id if country else None
             header['receiver_subdivision'] = (
                 subdivision.id if subdivision else None)
+            header['currency'] = currencies.get(header['currency_code'])
             header['platform_state'] = status
             key = header['platform_order_id']
             if key in checked:
@@ -246,6 +256,17 @@ class Order(metaclass=PoolMeta):
                 shop=storable(shop, 50)))
 
     @classmethod
+    def _currencies_of(cls, codes, shop):
+        """Return the currency id per ISO code (the company's for None and
+        for a code of no currency: the currency check finds those)"""
+        Currency = Pool().get('currency.currency')
+        found = {c.code: c.id for c in Currency.search([
+                    ('code', 'in', list(set(filter(None, codes)))),
+                    ])}
+        return {code: found.get(code, shop.company.currency.id)
+            for code in set(codes)}
+
+    @classmethod
     def _listings_for(cls, shop, lines):
         "Return listing per (item, sku), creating the unknown ones"
         pool = Pool()
@@ -292,7 +313,6 @@ class Order(metaclass=PoolMeta):
         values = dict(header)
         values.update({
                 'shop': shop.id,
-                'currency': shop.company.currency.id,
                 'refund_state': refund_state(
                     l['refund_state'] for l in lines),
                 'state': 'cancelled' if status == 'cancelled' else 'draft',

@@ -25,13 +25,15 @@ the states it works on:
                    (normalize.py)
 2. ``refunds``     orders whose every line the platform refunded are
                    cancelled (refund.py)
-3. ``gifts``       gift rules add their lines (gift.py)
-4. ``route``       warehouse, estimated weight, carrier and freight
+3. ``currency``    a currency unknown or without a rate on the order
+                   date is a blocking finding (currency.py)
+4. ``gifts``       gift rules add their lines (gift.py)
+5. ``route``       warehouse, estimated weight, carrier and freight
                    (routing.py)
-5. ``merge``       automatic merges, where the shop wants them (merge.py)
-6. ``exceptions``  exception rules leave findings; blocking findings put
+6. ``merge``       automatic merges, where the shop wants them (merge.py)
+7. ``exceptions``  exception rules leave findings; blocking findings put
                    the order in exception, none in draft (exception.py)
-7. ``strategies``  audit strategies audit what needs no eyes
+8. ``strategies``  audit strategies audit what needs no eyes
                    (strategy.py)
 
 Orders already posted take the platform's news through
@@ -162,8 +164,12 @@ class Order(Workflow, ModelSQL, ModelView):
         size=TEXT_LIMITS['receiver_name'], states={'readonly': _FROZEN})
     receiver_phone = fields.Char("Phone",
         size=TEXT_LIMITS['receiver_phone'], states={'readonly': _FROZEN})
+    receiver_country = fields.Many2One('country.country', "Country",
+        states={'readonly': _FROZEN})
     receiver_subdivision = fields.Many2One(
-        'country.subdivision', "Province", states={'readonly': _FROZEN})
+        'country.subdivision', "Province",
+        states={'readonly': _FROZEN},
+        help="The province, state or region of the address.")
     receiver_city = fields.Char("City", size=TEXT_LIMITS['receiver_city'],
         states={'readonly': _FROZEN})
     receiver_district = fields.Char("District",
@@ -172,6 +178,8 @@ class Order(Workflow, ModelSQL, ModelView):
     receiver_address = fields.Char("Address",
         size=TEXT_LIMITS['receiver_address'],
         states={'readonly': _FROZEN})
+    receiver_zip = fields.Char("Postal Code",
+        size=TEXT_LIMITS['receiver_zip'], states={'readonly': _FROZEN})
     buyer_message = fields.Text("Buyer Message", readonly=True)
     seller_memo = fields.Text("Seller Memo")
     seller_flag = fields.Integer("Seller Flag",
@@ -180,7 +188,11 @@ class Order(Workflow, ModelSQL, ModelView):
         states={'readonly': _FROZEN})
     pay_date = fields.DateTime("Pay Date", states={'readonly': _FROZEN})
     currency = fields.Many2One('currency.currency', "Currency", required=True,
-        states={'readonly': _FROZEN})
+        states={'readonly': _FROZEN},
+        help="The currency the buyer paid in: the sale is made in it.")
+    currency_code = fields.Char("Platform Currency",
+        size=TEXT_LIMITS['currency'], readonly=True,
+        help="The ISO code of the currency the platform sent, if any.")
     total_amount = fields.Numeric("Total Amount", digits=(16, 2),
         states={'readonly': _FROZEN},
         help="What the buyer paid, shipping included.")
@@ -304,8 +316,8 @@ class Order(Workflow, ModelSQL, ModelView):
     # the pipeline (see the module docstring)
     @classmethod
     def _intake_steps(cls):
-        return ['map', 'refunds', 'gifts', 'route', 'merge', 'exceptions',
-            'strategies']
+        return ['map', 'refunds', 'currency', 'gifts', 'route', 'merge',
+            'exceptions', 'strategies']
 
     @classmethod
     def intake(cls, orders):
@@ -515,6 +527,7 @@ class OrderFinding(ModelSQL, ModelView):
             ('mapping', gettext('ecom_order_center.msg_finding_mapping')),
             ('changed', gettext('ecom_order_center.msg_finding_changed')),
             ('intercept', gettext('ecom_order_center.msg_finding_intercept')),
+            ('currency', gettext('ecom_order_center.msg_finding_currency')),
             ]
 
     @classmethod

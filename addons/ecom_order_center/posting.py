@@ -244,8 +244,10 @@ class Order(metaclass=PoolMeta):
             street_unstructured=self.receiver_address,
             city=' '.join(filter(None,
                     [self.receiver_city, self.receiver_district])),
+            postal_code=self.receiver_zip,
+            country=self.receiver_country,
             subdivision=self.receiver_subdivision)
-        if self.receiver_subdivision:
+        if self.receiver_subdivision and not self.receiver_country:
             address.country = self.receiver_subdivision.country
         return address
 

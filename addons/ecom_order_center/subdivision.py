@@ -7,6 +7,10 @@ Platforms send a receiver's province in many forms: ``浙江``, ``浙江省``,
 subdivision is found by that code, so the mapping works whether the countries
 were loaded by ``trytond_import_countries`` (English names) or created from
 :data:`PROVINCES` (Chinese names).
+
+Other countries' subdivisions are found in Tryton's country data by their
+ISO 3166-2 code (``US-CA``, or ``CA`` with the country), else by name.
+A place without a country is in China: the Chinese platforms send none.
 """
 import re
 
@@ -109,6 +113,52 @@ def provinces_to_subdivisions(names):
         by_code.setdefault(subdivision.code, subdivision)
     return {name: by_code[code] for name, code in codes.items()
         if code in by_code}
+
+
+def _world_code(country, province):
+    "The ISO 3166-2 code province may be in country, or None"
+    code = province.strip().upper()
+    if re.fullmatch(r'[A-Z]{2}-[A-Z0-9]{1,3}', code):
+        return code
+    if re.fullmatch(r'[A-Z0-9]{1,3}', code):
+        return '%s-%s' % (country, code)
+
+
+def places_to_subdivisions(places):
+    """Return the country.country and the country.subdivision (or None)
+    of each (country code, province) place, looked up at once"""
+    pool = Pool()
+    Country = pool.get('country.country')
+    Subdivision = pool.get('country.subdivision')
+    places = set(places)
+    chinese = provinces_to_subdivisions(
+        [p for c, p in places if c in (None, 'CN') and p])
+    countries = {c.code: c for c in Country.search([
+                ('code', 'in', list({c for c, _ in places if c} | {'CN'})),
+                ])}
+    codes = {place: _world_code(*place) for place in places
+        if place[0] not in (None, 'CN') and place[1]}
+    by_code = {}
+    for subdivision in Subdivision.search([
+                ('code', 'in', list(set(filter(None, codes.values())))),
+                ], order=[('id', 'ASC')]):
+        by_code.setdefault(subdivision.code, subdivision)
+    result = {}
+    for country_code, province in places:
+        country = countries.get(country_code or 'CN')
+        if country_code in (None, 'CN'):
+            subdivision = chinese.get(province)
+        else:
+            subdivision = by_code.get(codes.get((country_code, province)))
+            if subdivision is None and province and country:
+                subdivision = next(iter(Subdivision.search([
+                                ('country', '=', country.id),
+                                ('name', 'ilike', province.strip()),
+                                ], limit=1, order=[('id', 'ASC')])), None)
+        if subdivision is not None and country is None:
+            country = subdivision.country
+        result[country_code, province] = (country, subdivision)
+    return result
 
 
 def province_to_subdivision(name):

@@ -1,8 +1,9 @@
 """Validation of a normalized order (the shape in normalize.py) before
 anything of it is written.
 
-``validate_normalized(values)`` returns the header, the receiver's province
-as sent, the status and the line values of one order, or raises
+``validate_normalized(values)`` returns the header, the receiver's place
+(country code and province as sent), the status and the line values of one
+order, or raises
 ``InvalidOrder`` with the reason; the upsert reports that order as failed
 and stores the others.
 
@@ -42,10 +43,13 @@ TEXT_LIMITS = {
     'outer_code': 100,
     'buyer': 255,
     'carrier_code': 50,
+    'currency': 3,
     'platform_status': 100,
     'receiver_name': 100,
     'receiver_phone': 64,
+    'receiver_country': 2,
     'receiver_province': 50,
+    'receiver_zip': 20,
     'receiver_city': 100,
     'receiver_district': 100,
     'receiver_address': 500,
@@ -55,7 +59,8 @@ TEXT_LIMITS = {
     }
 # refused when longer, the others are cut
 IDENTIFIERS = {'platform_order_id', 'platform_line_id', 'platform_item_id',
-    'platform_sku_id', 'outer_code', 'buyer', 'carrier_code'}
+    'platform_sku_id', 'outer_code', 'buyer', 'carrier_code',
+    'receiver_country', 'currency'}
 # texts that keep their line breaks
 MULTILINE = {'buyer_message', 'seller_memo'}
 MAX_QUANTITY = 10 ** 6
@@ -165,6 +170,12 @@ def _text(values, key, required=False):
     return value
 
 
+def _code(values, key):
+    "An ISO code in capitals, or None"
+    value = _text(values, key)
+    return value.upper() if value else None
+
+
 def _decimal(values, key):
     value = values.get(key)
     if value is None:
@@ -227,8 +238,9 @@ def _line(line):
 
 
 def validate_normalized(values):
-    """Return the header, the receiver's province as sent, the status and
-    the line values of a normalized order, or raise InvalidOrder"""
+    """Return the header, the receiver's place (country code, province as
+    sent), the status and the line values of a normalized order, or raise
+    InvalidOrder"""
     if not isinstance(values, dict):
         raise _invalid('msg_normalized_not_order')
     status = _choice(values, 'status', STATUSES)
@@ -242,6 +254,8 @@ def validate_normalized(values):
         'receiver_city': _text(values, 'receiver_city'),
         'receiver_district': _text(values, 'receiver_district'),
         'receiver_address': _text(values, 'receiver_address'),
+        'receiver_zip': _text(values, 'receiver_zip'),
+        'currency_code': _code(values, 'currency'),
         'buyer_message': _text(values, 'buyer_message'),
         'seller_memo': _text(values, 'seller_memo'),
         'seller_flag': _seller_flag(values),
@@ -261,4 +275,6 @@ def validate_normalized(values):
     ids = [l['platform_line_id'] for l in checked]
     if len(set(ids)) != len(ids):
         raise _invalid('msg_normalized_duplicate_line')
-    return (header, _text(values, 'receiver_province'), status, checked)
+    place = (_code(values, 'receiver_country'),
+        _text(values, 'receiver_province'))
+    return (header, place, status, checked)

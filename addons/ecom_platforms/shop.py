@@ -291,5 +291,6 @@ class Shop(metaclass=PoolMeta):
     def receive_order_payload(self, payload):
         "Store one order pushed by the platform (already verified)"
         client = self.get_client()
-        return self.store_orders([client.safe_normalize(payload)])
+        return self.store_orders([
+                client.safe_normalize(payload, client.normalize_webhook)])
 

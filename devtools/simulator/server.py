@@ -183,7 +183,7 @@ class Simulator:
     def _send_webhook(self, body):
         shop = self.state.data['shops'][body['shop']]
         order = self.state.orders(body['shop'])[body['order']]
-        data = json.dumps(shopify.render_order(order),
+        data = json.dumps(shopify.webhook_payload(order),
             ensure_ascii=False).encode('utf-8')
         secret = body.get('secret', shop['webhook_secret'])
         request = urllib.request.Request(body['url'], data=data,

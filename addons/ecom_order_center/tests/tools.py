@@ -73,6 +73,19 @@ SHOPS = [
     ('MAN01', "线下手工单", 'manual', 'WH'),
     ]
 STOCK = {'WH': 200, 'GZ': 80}
+# ISO 3166-2:US code and name of the states and the district (Tryton's
+# country data has them when imported; the tests make only these)
+US_STATES = dict(line.split(' ', 1) for line in """\
+AL Alabama|AK Alaska|AZ Arizona|AR Arkansas|CA California|CO Colorado|\
+CT Connecticut|DE Delaware|DC District of Columbia|FL Florida|GA Georgia|\
+HI Hawaii|ID Idaho|IL Illinois|IN Indiana|IA Iowa|KS Kansas|KY Kentucky|\
+LA Louisiana|ME Maine|MD Maryland|MA Massachusetts|MI Michigan|\
+MN Minnesota|MS Mississippi|MO Missouri|MT Montana|NE Nebraska|NV Nevada|\
+NH New Hampshire|NJ New Jersey|NM New Mexico|NY New York|\
+NC North Carolina|ND North Dakota|OH Ohio|OK Oklahoma|OR Oregon|\
+PA Pennsylvania|RI Rhode Island|SC South Carolina|SD South Dakota|\
+TN Tennessee|TX Texas|UT Utah|VT Vermont|VA Virginia|WA Washington|\
+WV West Virginia|WI Wisconsin|WY Wyoming""".split('|'))
 
 
 def ean13(number):
@@ -86,6 +99,7 @@ def setup_seller(config=None, today=None):
     "Create everything a seller has before the first order arrives"
     config = config or get_config()
     setup_china(config)
+    setup_united_states(config)
     Currency = Model.get('currency.currency', config=config)
     cny = Currency.find([('code', '=', 'CNY')])
     if not cny:
@@ -94,6 +108,10 @@ def setup_seller(config=None, today=None):
         cny.save()
     else:
         cny, = cny
+    if not Currency.find([('code', '=', 'USD')]):
+        # without rates: a test gives the rates its story needs
+        Currency(name="美元", code='USD', symbol='$', digits=2,
+            rounding=Decimal('0.01')).save()
     Party = Model.get('party.party', config=config)
     party = Party(name=COMPANY_NAME)
     party.save()
@@ -130,6 +148,25 @@ def setup_china(config):
     Subdivision.save([
             Subdivision(country=china, code=code, name=name, type=type_)
             for code, name, _, type_ in PROVINCES if code not in existing])
+
+
+def setup_united_states(config):
+    "Create the United States and their states unless they were imported"
+    Country = Model.get('country.country', config=config)
+    Subdivision = Model.get('country.subdivision', config=config)
+    states = Country.find([('code', '=', 'US')])
+    if states:
+        states, = states
+    else:
+        states = Country(name="美国", code='US', code3='USA',
+            code_numeric='840')
+        states.save()
+    existing = {s.code for s in Subdivision.find([('country', '=', states)])}
+    Subdivision.save([
+            Subdivision(country=states, code='US-' + code, name=name,
+                type='district' if code == 'DC' else 'state')
+            for code, name in US_STATES.items()
+            if 'US-' + code not in existing])
 
 
 def _setup_warehouses(config):

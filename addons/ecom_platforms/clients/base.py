@@ -172,6 +172,10 @@ class Client:
     def normalize(self, payload):
         raise NotImplementedError
 
+    def normalize_webhook(self, payload):
+        "The normalized order of a payload the platform pushed"
+        return self.normalize(payload)
+
     # helpers
     def windows(self, start, end):
         while start < end:
@@ -179,15 +183,16 @@ class Client:
             yield start, stop
             start = stop
 
-    def safe_normalize(self, payload):
-        """The normalized order of payload, or a dict with the order id (if
-        any), the ``error`` and the payload as ``raw``: never raises"""
+    def safe_normalize(self, payload, normalize=None):
+        """The normalized order of payload (read by normalize, by default
+        the client's), or a dict with the order id (if any), the ``error``
+        and the payload as ``raw``: never raises"""
         if not isinstance(payload, dict):
             return {'platform_order_id': None,
                 'error': 'TypeError: the payload is %s, not an order' % (
                     type(payload).__name__), 'raw': payload}
         try:
-            return self.normalize(payload)
+            return (normalize or self.normalize)(payload)
         except NORMALIZE_ERRORS as error:
             try:
                 platform_order_id = self.payload_id(payload)

@@ -74,7 +74,7 @@ class NewestVersionTestCase(PlatformCase):
             receiver=dict(order['receiver'], address='文二路 1 号'))
         client = Client(app, Response)
         for version in [newer, order]:
-            body = json.dumps(shopify.render_order(version)).encode()
+            body = json.dumps(shopify.webhook_payload(version)).encode()
             response = client.post(self.webhook_url, data=body,
                 headers=shopify.webhook_headers(
                     'SP01', 'orders/updated', body, SECRET))
@@ -118,7 +118,7 @@ class WebhookBodyTestCase(PlatformCase):
     def order_body(self, **values):
         order, = admin(self.simulator, 'orders',
             {'shop': 'SP01', 'count': 1})['orders']
-        data = shopify.render_order(order)
+        data = shopify.webhook_payload(order)
         data.update(values)
         return json.dumps(data).encode()
 

@@ -23,6 +23,8 @@ NORMALIZED_KEYS = {'platform_order_id', 'platform_status', 'status',
     'receiver_address', 'buyer_message', 'seller_memo', 'seller_flag',
     'order_date', 'pay_date', 'total_amount', 'shipping_amount',
     'carrier_code', 'lines', 'raw'}
+# what a client may add: the platform's currency and country, the zip
+OPTIONAL_KEYS = {'currency', 'receiver_country', 'receiver_zip'}
 
 
 class SigningTestCase(unittest.TestCase):
@@ -107,7 +109,9 @@ class ClientTestCase(unittest.TestCase):
                 self.assertEqual(len(ids), len(set(ids)))
                 self.assertGreaterEqual(client.calls, 3)
                 for order in orders:
-                    self.assertEqual(set(order), NORMALIZED_KEYS)
+                    self.assertLessEqual(NORMALIZED_KEYS, set(order))
+                    self.assertLessEqual(set(order),
+                        NORMALIZED_KEYS | OPTIONAL_KEYS)
                     self.assertIn(order['status'],
                         {'unpaid', 'paid', 'shipped', 'finished',
                             'cancelled'})
@@ -338,3 +342,94 @@ class ClientTestCase(unittest.TestCase):
         list(client.orders_changed(*window()))
         self.assertGreaterEqual(time.monotonic() - begin, 0.3)
 
+
+
+CALIFORNIA = {'name': "Jane Doe", 'phone': '+1 415 555 0100',
+    'province': 'California', 'province_code': 'CA', 'city': 'San Francisco',
+    'district': '', 'address': '1 Market St', 'zip': '94105',
+    'country': 'US'}
+
+
+class ShopifyGraphqlTestCase(unittest.TestCase):
+    "The Shopify client speaks the GraphQL Admin API"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.simulator = start_simulator()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.simulator.stop()
+
+    def add_order(self, **values):
+        order, = admin(self.simulator, 'orders',
+            {'shop': 'SP01', 'orders': [values]})['orders']
+        return order
+
+    def test_usd_order_in_california(self):
+        order = self.add_order(currency='USD', receiver=CALIFORNIA)
+        normalized = make_client(self.simulator, 'shopify').order(
+            order['id'])
+        self.assertEqual(normalized['currency'], 'USD')
+        self.assertEqual(normalized['receiver_country'], 'US')
+        self.assertEqual(normalized['receiver_province'], 'US-CA')
+        self.assertEqual(normalized['receiver_zip'], '94105')
+        self.assertEqual(normalized['receiver_city'], 'San Francisco')
+        self.assertEqual(
+            [(li['outer_code'], li['platform_sku_id'])
+                for li in normalized['lines']],
+            [(li['outer_code'], li['variant_id']) for li in order['lines']])
+
+    def test_throttled_waits_for_the_bucket(self):
+        "A THROTTLED call is retried after the time the bucket needs"
+        admin(self.simulator, 'fault',
+            {'shop': 'SP01', 'kind': 'call_limit', 'count': 1})
+        client = make_client(self.simulator, 'shopify', retries=1,
+            backoff=0.001)
+        waits = []
+        original = time.sleep
+        time.sleep = waits.append
+        try:
+            list(client.orders_changed(*window()))
+        finally:
+            time.sleep = original
+        # one point missing at a restore rate of 100 points a second
+        self.assertEqual(waits, [0.01])
+        self.assertEqual(client.calls, 2)
+
+    def test_query_errors_raised(self):
+        client = make_client(self.simulator, 'shopify')
+        with self.assertRaises(PlatformError) as context:
+            client.query('{ shopifyPaymentsAccount { id } }')
+        self.assertEqual(context.exception.code, 'undefinedField')
+
+    def test_partial_fulfillment_through_fulfillment_orders(self):
+        order = self.add_order(lines=[
+                dict(line, line_id='%s%02d' % (line['line_id'][:-2], n))
+                for n, line in enumerate(
+                    self.add_order()['lines'] * 2, 1)][:2])
+        first, second = [li['line_id'] for li in order['lines']]
+        client = make_client(self.simulator, 'shopify')
+        self.assertTrue(client.confirm_shipment(order['id'], 'UPS',
+                '1Z999', [first]))
+        shipment = self.simulator.state.data['shipments'][-1]
+        self.assertEqual((shipment['tracking'], shipment['lines']),
+            ('1Z999', [first]))
+        self.assertEqual(client.order(order['id'])['status'], 'paid')
+        self.assertTrue(client.confirm_shipment(order['id'], 'UPS',
+                '1Z998', [second]))
+        self.assertEqual(client.order(order['id'])['status'], 'shipped')
+        with self.assertRaises(PlatformError) as context:
+            client.confirm_shipment(order['id'], 'UPS', '1Z997')
+        self.assertEqual(context.exception.code, 'fulfilled')
+
+    def test_refunded_line_not_fulfilled(self):
+        order = self.add_order()
+        order = admin(self.simulator, 'orders', {'shop': 'SP01', 'orders': [{
+                        'id': order['id'], 'lines': [dict(li,
+                                refund='refunded') for li in order['lines']]
+                        }]})['orders'][0]
+        with self.assertRaises(PlatformError) as context:
+            make_client(self.simulator, 'shopify').confirm_shipment(
+                order['id'], 'UPS', '1Z1')
+        self.assertEqual(context.exception.code, 'fulfilled')

@@ -193,7 +193,7 @@ class DownloadTestCase(unittest.TestCase):
         with self.transaction() as transaction:
             point_shops(self.simulator.url)
             transaction.commit()
-        body = json.dumps(shopify.render_order(order)).encode()
+        body = json.dumps(shopify.webhook_payload(order)).encode()
         url = '/%s/ecom_platforms/shopify/SP01/webhook' % DB_NAME
         client = Client(app, Response)
         for secret, status, count in [
