@@ -139,7 +139,7 @@ class Order(metaclass=PoolMeta):
         orders = [o for o in cls._lock_current(orders)
             if not o.held and o.state in UNPOSTED_STATES]
         if not orders:
-            return []
+            return
         reasons = {o.id: reason or o.hold_reason or '' for o in orders}
         values = {'held': True}
         if reason:
@@ -148,7 +148,6 @@ class Order(metaclass=PoolMeta):
         cls._log_each(orders, gettext('ecom_order_center.msg_rule_hold'),
             lambda o: gettext('ecom_order_center.msg_outcome_held',
                 reason=reasons[o.id]))
-        return orders
 
     @classmethod
     @ModelView.button
@@ -160,7 +159,6 @@ class Order(metaclass=PoolMeta):
             cls._log_decision(orders,
                 gettext('ecom_order_center.msg_rule_release'),
                 gettext('ecom_order_center.msg_outcome_released'))
-        return orders
 
     @classmethod
     def _skip_held(cls, orders, state):
@@ -176,17 +174,17 @@ class Order(metaclass=PoolMeta):
     @classmethod
     @ModelView.button
     def cs_audit(cls, orders):
-        return super().cs_audit(cls._skip_held(orders, 'draft'))
+        super().cs_audit(cls._skip_held(orders, 'draft'))
 
     @classmethod
     @ModelView.button
     def finance_audit(cls, orders):
-        return super().finance_audit(cls._skip_held(orders, 'cs_approved'))
+        super().finance_audit(cls._skip_held(orders, 'cs_approved'))
 
     @classmethod
     @ModelView.button
     def post(cls, orders):
-        return super().post(cls._skip_held(orders, 'approved'))
+        super().post(cls._skip_held(orders, 'approved'))
 
     @classmethod
     def _posting_groups(cls, orders):
@@ -227,14 +225,13 @@ class Order(metaclass=PoolMeta):
         orders = (cls._lock_fresh(orders, 'cs_approved')
             + cls._lock_fresh(orders, 'approved'))
         if not orders:
-            return []
+            return
         if not reason:
             raise UserError(gettext('ecom_order_center.msg_reject_reason'))
         cls.write(orders, {'state': 'draft'})
         cls._log_decision(orders,
             gettext('ecom_order_center.msg_rule_reject'),
             gettext('ecom_order_center.msg_outcome_rejected', reason=reason))
-        return orders
 
     @classmethod
     def set_fulfilment(cls, orders, name, value):

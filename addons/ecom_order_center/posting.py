@@ -114,14 +114,14 @@ class Order(metaclass=PoolMeta):
     @ModelView.button
     def cs_audit(cls, orders):
         "Customer-service audit: checked orders go to finance"
-        return cls._audit(cls._refuse_refunds(cls._lock_fresh(
+        cls._audit(cls._refuse_refunds(cls._lock_fresh(
                     orders, 'draft')), 'cs_approved', 'msg_rule_cs_audit')
 
     @classmethod
     @ModelView.button
     def finance_audit(cls, orders):
         "Finance audit: approved orders can be posted"
-        return cls._audit(cls._refuse_refunds(cls._lock_fresh(
+        cls._audit(cls._refuse_refunds(cls._lock_fresh(
                     orders, 'cs_approved')), 'approved',
             'msg_rule_finance_audit')
 
@@ -129,7 +129,7 @@ class Order(metaclass=PoolMeta):
     @ModelView.button
     def undo_audit(cls, orders):
         "Back to draft (弃审) while the order is not posted"
-        return cls._audit(cls._lock_fresh(orders, 'cs_approved')
+        cls._audit(cls._lock_fresh(orders, 'cs_approved')
             + cls._lock_fresh(orders, 'approved'), 'draft',
             'msg_rule_undo_audit')
 
@@ -153,7 +153,7 @@ class Order(metaclass=PoolMeta):
         OrderSale = pool.get('ecom.order-sale.sale')
         groups = cls._posting_groups(cls._lock_fresh(orders, 'approved'))
         if not groups:
-            return []
+            return
         # The sales of a shop go to its customer: the customer's defaults
         # are worked out once per batch, not once per sale.
         party_defaults = {}
@@ -169,7 +169,6 @@ class Order(metaclass=PoolMeta):
                 for group, sale in zip(groups, sales) for o in group])
         cls._log_decision(orders, gettext('ecom_order_center.msg_rule_post'),
             gettext('ecom_order_center.msg_outcome_posted'))
-        return orders
 
     @classmethod
     def _confirm_and_process(cls, sales):

@@ -100,6 +100,34 @@ class BatchScenarioTestCase(unittest.TestCase):
         self.assertOutcome(held, results, 'done')
         self.assertOutcome(other, results, 'skipped')
 
+    def test_order_buttons_answer_the_web_client_nothing(self):
+        """The web client takes what a button returns for an action to run
+        next: each workflow button changes the order and returns nothing"""
+        order, = self.orders(1)
+        orders = get_config().get_proxy('ecom.order')
+        for button, args, state in [
+                ('hold', [], 'draft'),
+                ('release', [], 'draft'),
+                ('cs_audit', [], 'cs_approved'),
+                ('undo_audit', [], 'draft'),
+                ('cs_audit', [], 'cs_approved'),
+                ('finance_audit', [], 'approved'),
+                ('reject', ["金额不对"], 'draft'),
+                ('cs_audit', [], 'cs_approved'),
+                ('finance_audit', [], 'approved'),
+                ('post', [], 'posted'),
+                ]:
+            with self.subTest(button=button, state=state):
+                self.assertIsNone(
+                    getattr(orders, button)([order.id], *args, {}))
+                order.reload()
+                self.assertEqual(order.state, state)
+        # Newest first: every click is in the order's decision log
+        self.assertEqual([d.rule for d in order.decisions[:10]], [
+                'Posting', 'Finance audit', 'Customer-service audit',
+                'Reject', 'Finance audit', 'Customer-service audit',
+                'Undo audit', 'Customer-service audit', 'Release', 'Hold'])
+
     def test_mixed_batch_reports_each_order(self):
         "Each order of a mixed selection is done or skipped with why"
         draft = self.orders(2)
