@@ -26,16 +26,21 @@ class BatchScenarioTestCase(unittest.TestCase):
         drop_seller()
 
     def open_batch(self, orders, action, **values):
-        "Open the batch wizard on the orders and fill its first step"
+        """Open the batch wizard on the orders and choose the action; an
+        action that needs more asks for it on the next step, filled with
+        the values"""
         batch = Wizard('ecom.order.batch', orders)
         batch.form.action = action
-        for name, value in values.items():
-            setattr(batch.form, name, value)
+        if values:
+            batch.execute('check')
+            self.assertEqual(batch.form_state, 'details')
+            for name, value in values.items():
+                setattr(batch.form, name, value)
         return batch
 
     def run_batch(self, batch, refund=None):
         "Run the batch; return {order id: (outcome, reason)}"
-        batch.execute('check')
+        batch.execute('run' if batch.form_state == 'details' else 'check')
         if refund:
             self.assertEqual(batch.form_state, 'refund')
             batch.form.choice = refund
