@@ -231,11 +231,28 @@ def run_batch(browser, rpc, id_, label, how, reason=None, **many2ones):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as EC
+    from selenium.common.exceptions import WebDriverException
     open_order(browser, rpc, id_)
-    click(browser, ACTIVE_TAB + '//button[@id="action"]')
-    click(browser, ACTIVE_TAB + '//ul[@aria-labelledby="action"]'
-        '//a[normalize-space(.)="批量操作"]')
     select = DIALOG + '//select[@name="action"]'
+    entry = (ACTIVE_TAB + '//ul[@aria-labelledby="action"]'
+        '//a[normalize-space(.)="批量操作"]')
+
+    def dialog_shown(driver):
+        "Open the toolbar's action menu and click 批量操作, as it redraws"
+        if driver.find_elements(By.XPATH, select):
+            return True
+        try:
+            shown = [e for e in driver.find_elements(By.XPATH, entry)
+                if e.is_displayed()]
+            if shown:
+                shown[0].click()
+            else:
+                driver.find_element(By.XPATH,
+                    ACTIVE_TAB + '//button[@id="action"]').click()
+        except WebDriverException:
+            pass
+        time.sleep(1)
+    wait(browser).until(dialog_shown)
     wait(browser).until(EC.visibility_of_element_located((By.XPATH, select)))
     choose(browser, select, label, how)
     run_button(browser, how)
