@@ -114,16 +114,22 @@ def wait(browser, timeout=60):
         ignored_exceptions=[StaleElementReferenceException])
 
 
-def click(browser, xpath):
-    "Click the element once it can be clicked, as the form redraws"
+def click(browser, xpath, how='mouse'):
+    """Click the element, or press Enter on it, once it takes it, as the
+    form redraws"""
     from selenium.common.exceptions import (
         ElementClickInterceptedException, ElementNotInteractableException,
         StaleElementReferenceException)
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
 
     def clicked(driver):
         try:
-            driver.find_element(By.XPATH, xpath).click()
+            element = driver.find_element(By.XPATH, xpath)
+            if how == 'mouse':
+                element.click()
+            else:
+                element.send_keys(Keys.ENTER)
         except (StaleElementReferenceException,
                 ElementClickInterceptedException,
                 ElementNotInteractableException):
@@ -132,11 +138,11 @@ def click(browser, xpath):
     wait(browser).until(clicked)
 
 
-def no_error_shown(browser):
+def no_error_shown(browser, doing=''):
     "Fail with its text when the web client shows an error dialog"
     from selenium.webdriver.common.by import By
     for dialog in browser.find_elements(By.XPATH, MESSAGE):
-        pytest.fail("the web client shows: " + dialog.text)
+        pytest.fail("%s: the web client shows: %s" % (doing, dialog.text))
 
 
 def open_order(browser, rpc, id_):
@@ -156,9 +162,8 @@ def open_order(browser, rpc, id_):
 def close_tab(browser):
     "Close the tab, without saving what the form may still hold"
     from selenium.webdriver.common.by import By
-    browser.find_element(By.XPATH, '//*[@id="tablist"]'
-        '/li[contains(@class, "active")]//button[contains(@class, "close")]'
-        ).click()
+    click(browser, '//*[@id="tablist"]'
+        '/li[contains(@class, "active")]//button[contains(@class, "close")]')
     time.sleep(0.5)
     for button in browser.find_elements(By.XPATH,
             '//div[contains(@class, "confirmation-dialog")'
@@ -340,19 +345,11 @@ def test_every_batch_action_does_what_the_clerk_chose(server, browser, rpc,
 
 def click_button(browser, label, how, confirm=False):
     "Click the button of the order form, or press Enter on it"
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support import expected_conditions as EC
-    button = wait(browser).until(EC.element_to_be_clickable((By.XPATH,
-                ACTIVE_TAB + '//div[contains(@class, "form")]'
-                '//button[normalize-space(.)="%s"]' % label)))
-    if how == 'mouse':
-        button.click()
-    else:
-        button.send_keys(Keys.ENTER)
+    click(browser, ACTIVE_TAB + '//div[contains(@class, "form")]'
+        '//button[normalize-space(.)="%s"][not(@disabled)]' % label, how)
     if confirm:
-        wait(browser).until(EC.element_to_be_clickable((By.XPATH,
-                    MESSAGE + '//button[normalize-space(.)="确定"]'))).click()
+        click(browser, '//div[contains(@class, "confirmation-dialog")'
+            ' and contains(@class, " in")]//button[normalize-space(.)="确定"]')
 
 
 def test_every_order_button_runs_without_error(server, browser, rpc):
@@ -391,13 +388,19 @@ def test_every_order_button_runs_without_error(server, browser, rpc):
                     "买家要求改地址")
             click_button(browser, label, how)
 
-            def done(driver, id_=id_, expected=expected):
+            def done(driver, id_=id_, expected=expected, label=label):
+                "The button is back (the web client has its answer)"
+                if driver.find_elements(By.XPATH, MESSAGE):
+                    return True
+                if driver.find_elements(By.XPATH, ACTIVE_TAB
+                        + '//button[normalize-space(.)="%s"][@disabled]'
+                        % label):
+                    return False
                 order = rpc.order(id_)
-                return (all(order[name] == value
-                        for name, value in expected.items())
-                    or driver.find_elements(By.XPATH, MESSAGE))
+                return all(order[name] == value
+                    for name, value in expected.items())
             wait(browser).until(done)
-            no_error_shown(browser)
+            no_error_shown(browser, label)
             if label == "挂起":
                 assert rpc.order(id_)['hold_reason'] == "买家要求改地址"
             close_tab(browser)
