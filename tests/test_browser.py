@@ -9,20 +9,35 @@ SCREENSHOTS = ROOT / 'var' / 'screenshots'
 
 
 def log_in(browser, url):
-    "Log into sao as admin; return a patient WebDriverWait"
+    """Log into sao as admin; return a patient WebDriverWait
+
+    The demo's SQLite database is locked now and then while the scheduler
+    downloads orders; a login refused for that ("Not found.") is tried
+    again, as the clerk would."""
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
 
     wait = WebDriverWait(browser, 60)
-    browser.get(url + '#ecom')
-    login = wait.until(EC.visibility_of_element_located((By.ID, 'login')))
-    login.send_keys('admin', Keys.ENTER)
-    password = wait.until(EC.visibility_of_element_located(
-            (By.CSS_SELECTOR, 'input[type="password"]')))
-    password.send_keys(PASSWORD, Keys.ENTER)
-    return wait
+    for attempt in range(3):
+        browser.get(url + '#ecom')
+        try:
+            login = wait.until(
+                EC.visibility_of_element_located((By.ID, 'login')))
+            login.send_keys('admin', Keys.ENTER)
+            password = wait.until(EC.visibility_of_element_located(
+                    (By.CSS_SELECTOR, 'input[type="password"]')))
+            password.send_keys(PASSWORD, Keys.ENTER)
+            wait.until(EC.visibility_of_element_located((By.ID, 'menu')))
+            wait.until(lambda driver: driver.find_elements(
+                    By.XPATH, '//*[@id="menu"]//*[normalize-space(text())]'))
+            return wait
+        except TimeoutException:
+            if attempt == 2:
+                raise
+            browser.get('about:blank')
 
 
 def open_menu(browser, name, shows):
