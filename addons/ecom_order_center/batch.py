@@ -52,6 +52,18 @@ SOURCES = {
     'merge': UNPOSTED_STATES,
     }
 FULFILMENT_FIELDS = {'warehouse', 'carrier', 'salesperson'}
+# The actions that need a value besides the orders, asked on a step of its
+# own: sao 8.0 rebuilds a selection's options when it redisplays the form
+# (the first option shows) and puts the choice back only after the Run
+# button has read the form, so the action must not share a step with a
+# field the clerk types in.
+DETAILS = {
+    'reject': 'reason',
+    'hold': 'reason',
+    'set_warehouse': 'warehouse',
+    'set_carrier': 'carrier',
+    'set_salesperson': 'salesperson',
+    }
 # Orders processed in one go; the cost per order stays flat up to here
 CHUNK = 200
 
@@ -268,6 +280,11 @@ class Batch(Wizard):
             Button("Run", 'check', 'tryton-ok', default=True),
             ])
     check = StateTransition()
+    details = StateView('ecom.order.batch.start',
+        'ecom_order_center.order_batch_details_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Run", 'run', 'tryton-ok', default=True),
+            ])
     refund = StateView('ecom.order.batch.refund',
         'ecom_order_center.order_batch_refund_view_form', [
             Button("Cancel", 'end', 'tryton-cancel'),
@@ -288,9 +305,17 @@ class Batch(Wizard):
 
     def transition_check(self):
         self._check_access()
+        if self.start.action in DETAILS:
+            return 'details'
         if self.start.action == 'finance_audit' and self._refund_requests():
             return 'refund'
         return 'run'
+
+    def default_details(self, fields):
+        return {
+            'action': self.start.action,
+            'orders_count': self.start.orders_count,
+            }
 
     def _refund_requests(self):
         return [o for o in self.records if o.state == 'cs_approved'
@@ -378,12 +403,12 @@ class Batch(Wizard):
         Order = Pool().get('ecom.order')
         action = self.start.action
         if action == 'reject':
-            Order.reject(orders, self.start.reason)
+            Order.reject(orders, self.details.reason)
         elif action == 'hold':
-            Order.hold(orders, self.start.reason)
+            Order.hold(orders, self.details.reason)
         elif action.startswith('set_'):
             name = action[len('set_'):]
-            Order.set_fulfilment(orders, name, getattr(self.start, name))
+            Order.set_fulfilment(orders, name, getattr(self.details, name))
         elif action == 'merge':
             Order.merge(orders)
         else:

@@ -173,7 +173,7 @@ class Order(metaclass=PoolMeta):
         orders = cls._run_filters(cls._posting_filters(), orders, 'approved')
         groups = cls._posting_groups(orders) if orders else []
         if not groups:
-            return []
+            return
         # The sales of a shop go to its customer: the customer's defaults
         # are worked out once per batch, not once per sale.
         party_defaults = {}
@@ -189,7 +189,6 @@ class Order(metaclass=PoolMeta):
                 for group, sale in zip(groups, sales) for o in group])
         cls._log_decision(orders, gettext('ecom_order_center.msg_rule_post'),
             gettext('ecom_order_center.msg_outcome_posted'))
-        return orders
 
     @classmethod
     def _confirm_and_process(cls, sales):

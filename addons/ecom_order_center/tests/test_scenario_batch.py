@@ -28,16 +28,21 @@ class BatchScenarioTestCase(unittest.TestCase):
         drop_seller()
 
     def open_batch(self, orders, action, **values):
-        "Open the batch wizard on the orders and fill its first step"
+        """Open the batch wizard on the orders and choose the action; an
+        action that needs more asks for it on the next step, filled with
+        the values"""
         batch = Wizard('ecom.order.batch', orders)
         batch.form.action = action
-        for name, value in values.items():
-            setattr(batch.form, name, value)
+        if values:
+            batch.execute('check')
+            self.assertEqual(batch.form_state, 'details')
+            for name, value in values.items():
+                setattr(batch.form, name, value)
         return batch
 
     def run_batch(self, batch, refund=None):
         "Run the batch; return {order id: (outcome, reason)}"
-        batch.execute('check')
+        batch.execute('run' if batch.form_state == 'details' else 'check')
         if refund:
             self.assertEqual(batch.form_state, 'refund')
             batch.form.choice = refund
@@ -113,6 +118,34 @@ class BatchScenarioTestCase(unittest.TestCase):
         self.assertOutcome(blocked, results, 'skipped', "Waits in exception")
         self.assertOutcome(blocked, results, 'skipped', "not mapped")
         self.assertNotIn("Nothing to do", results[blocked.id][1])
+
+    def test_order_buttons_answer_the_web_client_nothing(self):
+        """The web client takes what a button returns for an action to run
+        next: each workflow button changes the order and returns nothing"""
+        order, = self.orders(1)
+        orders = get_config().get_proxy('ecom.order')
+        for button, args, state in [
+                ('hold', [], 'draft'),
+                ('release', [], 'draft'),
+                ('cs_audit', [], 'cs_approved'),
+                ('undo_audit', [], 'draft'),
+                ('cs_audit', [], 'cs_approved'),
+                ('finance_audit', [], 'approved'),
+                ('reject', ["金额不对"], 'draft'),
+                ('cs_audit', [], 'cs_approved'),
+                ('finance_audit', [], 'approved'),
+                ('post', [], 'posted'),
+                ]:
+            with self.subTest(button=button, state=state):
+                self.assertIsNone(
+                    getattr(orders, button)([order.id], *args, {}))
+                order.reload()
+                self.assertEqual(order.state, state)
+        # Newest first: every click is in the order's decision log
+        self.assertEqual([d.rule for d in order.decisions[:10]], [
+                'Posting', 'Finance audit', 'Customer-service audit',
+                'Reject', 'Finance audit', 'Customer-service audit',
+                'Undo audit', 'Customer-service audit', 'Release', 'Hold'])
 
     def test_mixed_batch_reports_each_order(self):
         "Each order of a mixed selection is done or skipped with why"
