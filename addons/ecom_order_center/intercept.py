@@ -187,16 +187,6 @@ class Order(metaclass=PoolMeta):
             cls.write(cancelled, {'state': 'cancelled'})
 
     @classmethod
-    def _cancel_unshipped(cls, orders):
-        "Mark cancelled the posted orders of which no shipment is left"
-        cancelled = [o for o in cls.browse([o.id for o in orders])
-            if o.state == 'posted'
-            and all(s.state == 'cancelled'
-                for sale in o.sales for s in sale.shipments)]
-        if cancelled:
-            cls.write(cancelled, {'state': 'cancelled'})
-
-    @classmethod
     def _posted_release(cls, orders):
         """Let intercepted shipments go again when no refund is asked any
         more on any of their orders (refused, or done on other lines)"""

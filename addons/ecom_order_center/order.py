@@ -322,13 +322,8 @@ class Order(Workflow, ModelSQL, ModelView):
     @classmethod
     def intake(cls, orders):
         "Run the intake steps, in order, on the orders"
-        orders = [o for o in orders if o.state in CHECKED_STATES]
-        if not orders:
-            return
-        for step in cls._intake_steps():
-            getattr(cls, '_intake_' + step)(orders)
-            # A step may have written the orders: read them afresh.
-            orders = cls.browse([o.id for o in orders])
+        cls._run_steps('_intake_', cls._intake_steps(),
+            [o for o in orders if o.state in CHECKED_STATES])
 
     @classmethod
     def _posted_update_steps(cls):
@@ -337,11 +332,17 @@ class Order(Workflow, ModelSQL, ModelView):
     @classmethod
     def posted_update(cls, orders):
         "Run the steps that act on posted orders the platform changed"
-        orders = [o for o in orders if o.state in POSTED_STATES]
+        cls._run_steps('_posted_', cls._posted_update_steps(),
+            [o for o in orders if o.state in POSTED_STATES])
+
+    @classmethod
+    def _run_steps(cls, prefix, steps, orders):
+        "Call the method prefix + step of each step, in turn, on the orders"
         if not orders:
             return
-        for step in cls._posted_update_steps():
-            getattr(cls, '_posted_' + step)(orders)
+        for step in steps:
+            getattr(cls, prefix + step)(orders)
+            # A step may have written the orders: read them afresh.
             orders = cls.browse([o.id for o in orders])
 
     @classmethod
