@@ -46,7 +46,7 @@ class Rpc:
     "The server's JSON-RPC, logged in as admin"
 
     def __init__(self, url, database='ecom'):
-        self.url = url + database + '/'
+        self.url = url + database + '/rpc/'
         self.auth = None
         user_id, session = self('common.db.login',
             'admin', {'password': PASSWORD}, 'zh_CN')[:2]
@@ -143,7 +143,7 @@ def test_clerk_checks_refunds_on_the_platform(server, browser):
 
     def open_order(platform_order_id):
         "Open the order from the list of 异常 in a new tab"
-        open_menu(browser, "订单", '//*[normalize-space(text())="待审核"]')
+        open_menu(browser, "订单", None)
         wait.until(EC.element_to_be_clickable(
                 (By.XPATH, domain_tab("异常")))).click()
         row = wait.until(EC.visibility_of_element_located((By.XPATH,
@@ -158,12 +158,20 @@ def test_clerk_checks_refunds_on_the_platform(server, browser):
         return Select(browser.find_element(By.XPATH, field(name))
             ).first_selected_option.text
 
+    def screenshot(name):
+        "Save the form, its state fields in view"
+        browser.execute_script("arguments[0].scrollIntoView("
+            "{block: 'center', inline: 'center'})",
+            browser.find_element(By.XPATH, field('state')))
+        browser.save_screenshot(str(SCREENSHOTS / name))
+
     def shows(name, text):
         WebDriverWait(browser, 120, poll_frequency=1).until(
             lambda driver: shown(name) == text,
             f"{name} shows {shown(name)}, not {text}")
 
     try:
+        browser.set_window_size(1920, 1080)
         log_in(browser, server)
         open_menu(browser, "订单中心", None)
         open_order(refused['id'])
@@ -178,14 +186,14 @@ def test_clerk_checks_refunds_on_the_platform(server, browser):
                     '/tbody/tr[td[normalize-space(.)="申请退款"]]')))
         assert "拦截" in finding.text, finding.text
         assert "买家申请了退款。" in finding.text, finding.text
-        browser.save_screenshot(str(SCREENSHOTS / 'refund-before.png'))
+        screenshot('refund-before.png')
 
         # 检查退款 asks the platform, which refused: the order goes on.
         wait.until(EC.element_to_be_clickable(
                 (By.XPATH, button("检查退款")))).click()
         shows('refund_state', "已拒绝")
         assert shown('state') != "异常"
-        browser.save_screenshot(str(SCREENSHOTS / 'refund-after.png'))
+        screenshot('refund-after.png')
         state, refund_state = rpc.orders([refused['id']])[refused['id']]
         assert (state in {'draft', 'cs_approved'}
             and refund_state == 'refused'), (state, refund_state)
@@ -198,7 +206,7 @@ def test_clerk_checks_refunds_on_the_platform(server, browser):
         shows('state', "已取消")
         assert rpc.orders([agreed['id']]) == {
             agreed['id']: ('cancelled', 'refunded')}
-        browser.save_screenshot(str(SCREENSHOTS / 'refund-cancelled.png'))
+        screenshot('refund-cancelled.png')
     except Exception:
         browser.save_screenshot(str(SCREENSHOTS / 'failure.png'))
         raise
