@@ -103,6 +103,10 @@ def wait_for(predicate, timeout, message, interval=2):
 
 
 def test_clerk_checks_refunds_on_the_platform(server, browser):
+    from selenium.common.exceptions import (
+        NoSuchElementException,
+        StaleElementReferenceException,
+    )
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC
@@ -166,9 +170,11 @@ def test_clerk_checks_refunds_on_the_platform(server, browser):
         browser.save_screenshot(str(SCREENSHOTS / name))
 
     def shows(name, text):
-        WebDriverWait(browser, 120, poll_frequency=1).until(
-            lambda driver: shown(name) == text,
-            f"{name} shows {shown(name)}, not {text}")
+        "Wait for the form to show text in the selection field name"
+        WebDriverWait(browser, 120, poll_frequency=1, ignored_exceptions=[
+                NoSuchElementException, StaleElementReferenceException],
+            ).until(lambda driver: shown(name) == text,
+            f"{name} does not show {text}")
 
     try:
         browser.set_window_size(1920, 1080)
