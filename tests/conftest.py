@@ -20,17 +20,19 @@ def free_port():
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope='session')
-def server(tmp_path_factory):
-    "Run the README's main command on a fresh database and a free port"
+def run_demo(tmp_path_factory, log_name='browser-demo.log', **settings):
+    """Run the README's main command on a fresh database and a free port,
+    with the demo's settings given (e.g. ORDERS_PER_MINUTE); yield its URL
+    and stop it afterwards"""
     port = free_port()
     env = dict(os.environ, DATA_DIR=str(tmp_path_factory.mktemp('db')),
-        PORT=str(port), SIM_PORT=str(free_port()), ADMIN_PASSWORD=PASSWORD)
+        PORT=str(port), SIM_PORT=str(free_port()), ADMIN_PASSWORD=PASSWORD,
+        **settings)
     for var in ['TRYTOND_CONFIG', 'DB_NAME', 'DB_CACHE',
             'TRYTOND_DATABASE_URI']:
         env.pop(var, None)
     (ROOT / 'var' / 'log').mkdir(parents=True, exist_ok=True)
-    log = open(ROOT / 'var' / 'log' / 'browser-demo.log', 'w+')
+    log = open(ROOT / 'var' / 'log' / log_name, 'w+')
     process = subprocess.Popen(['make', '-s', 'demo'], cwd=ROOT, env=env,
         stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f'http://127.0.0.1:{port}/'
@@ -52,6 +54,12 @@ def server(tmp_path_factory):
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(30)
         log.close()
+
+
+@pytest.fixture(scope='session')
+def server(tmp_path_factory):
+    "The demo the browser tests share"
+    yield from run_demo(tmp_path_factory)
 
 
 @pytest.fixture
