@@ -116,7 +116,9 @@ class ShopifyWorldTestCase(unittest.TestCase):
             order.carrier = ups
             order.tracking_number = '1Z999AA10123456784'
             order.save()
-            run_locked(lambda: Order.write([order], {'state': 'shipped'}))
+            # Shipping through the warehouse is test_lifecycle's story:
+            # here the shipment waits to be confirmed on Shopify.
+            run_locked(lambda: Order.queue_platform_shipments([order]))
             Order.confirm_pending_shipments()
             self.assertEqual(Order(order.id).platform_shipment, 'confirmed')
         shipment = self.simulator.state.data['shipments'][-1]
