@@ -37,7 +37,7 @@ if [ ! -f "$DATA_DIR/$DB.sqlite" ]; then
                 --activate-dependencies -l zh_CN \
             && .venv/bin/python -m trytond.modules.ecom_order_center.demo \
                 -c "$TRYTOND_CONFIG" -d "$DB" \
-            && .venv/bin/python -m trytond.modules.ecom_platforms.demo \
+            && .venv/bin/python -m devtools.simulator.connect \
                 -c "$TRYTOND_CONFIG" -d "$DB" --endpoint "$SIMULATOR"); then
         rm -f "$DATA_DIR/$DB.sqlite" "$passfile"
         echo "Creating the demo database failed; nothing was kept." >&2

@@ -22,6 +22,7 @@ from collections import defaultdict
 from sql import Union
 from sql.operators import Like
 
+from trytond.cache import Cache
 from trytond.model import Model, ModelSQL, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
@@ -48,6 +49,10 @@ class User(metaclass=PoolMeta):
         help="The warehouses whose shipments the user handles "
         "(warehouse staff); none means all warehouses.")
 
+    # The rules ask for them on every search and read of a shop's data
+    _ecom_restrictions_cache = Cache('res_user.get_ecom_restrictions',
+        context=False)
+
     @classmethod
     def get_ecom_restrictions(cls):
         "Return the shop and warehouse ids of the transaction's user"
@@ -55,6 +60,9 @@ class User(metaclass=PoolMeta):
         UserShop = pool.get('res.user-ecom.shop')
         UserWarehouse = pool.get('res.user-stock.location')
         user = Transaction().user
+        restrictions = cls._ecom_restrictions_cache.get(user)
+        if restrictions is not None:
+            return restrictions
         cursor = Transaction().connection.cursor()
         result = []
         # Plain SQL: reading through the ORM would apply the rules again.
@@ -65,10 +73,31 @@ class User(metaclass=PoolMeta):
                     where=table.user == user,
                     order_by=[getattr(table, column)]))
             result.append(tuple(r for r, in cursor))
-        return tuple(result)
+        return cls._ecom_restrictions_cache.set(user, tuple(result))
 
 
-class UserShop(ModelSQL):
+class RestrictionMixin:
+    "A user's shops or warehouses: the rules' cache of them is cleared"
+    __slots__ = ()
+
+    @classmethod
+    def create(cls, vlist):
+        records = super().create(vlist)
+        Pool().get('res.user')._ecom_restrictions_cache.clear()
+        return records
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        Pool().get('res.user')._ecom_restrictions_cache.clear()
+
+    @classmethod
+    def delete(cls, records):
+        super().delete(records)
+        Pool().get('res.user')._ecom_restrictions_cache.clear()
+
+
+class UserShop(RestrictionMixin, ModelSQL):
     "User - E-commerce Shop"
     __name__ = 'res.user-ecom.shop'
 
@@ -78,7 +107,7 @@ class UserShop(ModelSQL):
         ondelete='CASCADE')
 
 
-class UserWarehouse(ModelSQL):
+class UserWarehouse(RestrictionMixin, ModelSQL):
     "User - Warehouse"
     __name__ = 'res.user-stock.location'
 
@@ -96,6 +125,15 @@ class Rule(metaclass=PoolMeta):
     def _ecom_restricted_models(cls):
         "Return the names of the models whose rules read the user's shops"
         return RESTRICTED_MODELS
+
+    @classmethod
+    def domain_get(cls, model_name, mode='read'):
+        # A user in a group whose rule lets every record through (an
+        # admin's, or a clerk's with no shops set) is not restricted by the
+        # other groups' rules: without the rule domain, no subquery is
+        # added to each of the user's searches and no check to each write.
+        domain = super().domain_get(model_name, mode=mode)
+        return _without_true_alternatives(domain)
 
     @classmethod
     def _get_cache_key(cls, model_names):
@@ -116,6 +154,21 @@ class Rule(metaclass=PoolMeta):
             context['ecom_shops'] = list(shops)
             context['ecom_warehouses'] = list(warehouses)
         return context
+
+
+def _without_true_alternatives(domain):
+    """The rules' domain with an 'OR' that has an empty (true) alternative
+    dropped, as Tryton combines the rule groups: ['OR', rules...] or
+    ['AND', ['AND', global rules...], ['OR', rules...]]"""
+    if not domain:
+        return domain
+    if domain[0] == 'OR':
+        return [] if any(d == [] for d in domain[1:]) else domain
+    if domain[0] == 'AND' and len(domain) == 3 and domain[2] \
+            and domain[2][0] == 'OR':
+        if _without_true_alternatives(domain[2]) == []:
+            return domain[1]
+    return domain
 
 
 class RuleCheckedMixin:

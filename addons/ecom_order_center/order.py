@@ -144,6 +144,27 @@ def cut(text, size):
     return text if len(text) <= size else text[:size - 1] + '…'
 
 
+
+def in_locked_transaction(func):
+    """Run func in a transaction of its own and commit it, restarted with
+    the locks func asks for (Tryton takes them as a transaction starts)
+
+    For work that follows a slow call (a platform asked): the call is made
+    before, in the caller's transaction with nothing written, and only the
+    short work after it holds locks."""
+    from trytond.transaction import TransactionError
+    extras = {}
+    while True:
+        with Transaction().new_transaction(**extras) as transaction:
+            try:
+                result = func()
+            except TransactionError as error:
+                transaction.rollback()
+                error.fix(extras)
+                continue
+            transaction.commit()
+            return result
+
 class Order(Workflow, ModelSQL, ModelView):
     "E-commerce Order"
     __name__ = 'ecom.order'

@@ -14,7 +14,8 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import without_check_access
 
-from .order import CHECKED_STATES, POSTED_STATES, UNPOSTED_STATES
+from .order import (
+    CHECKED_STATES, POSTED_STATES, UNPOSTED_STATES, in_locked_transaction)
 
 
 class Order(metaclass=PoolMeta):
@@ -36,8 +37,20 @@ class Order(metaclass=PoolMeta):
     def check_refund(cls, orders):
         """Ask the platform again how the refunds stand and act on it:
         refused or closed, the order goes on; agreed, the refunded lines
-        or the whole order are cancelled; else it waits"""
-        cls._fetch_refunds(orders)
+        or the whole order are cancelled; else it waits
+
+        The platforms are asked first, with nothing written; what they
+        answered is stored and acted on in a short transaction of its own,
+        so no lock is held while a platform answers."""
+        answers = cls._fetch_refunds(orders)
+        ids = [o.id for o in orders]
+        in_locked_transaction(
+            lambda: cls._act_on_refunds(cls.browse(ids), answers))
+
+    @classmethod
+    def _act_on_refunds(cls, orders, answers):
+        "Store the platforms' answers and move the orders on as they say"
+        cls._store_refunds(answers)
         orders = cls.browse([o.id for o in orders])
         cls.intake([o for o in orders if o.state in CHECKED_STATES])
         cls._cancel_refunded([o for o in cls.browse([o.id for o in orders])
@@ -47,10 +60,16 @@ class Order(metaclass=PoolMeta):
 
     @classmethod
     def _fetch_refunds(cls, orders):
-        """Update the refund states of the orders' lines from the platform
+        """Return what the platforms answer on the refunds of the orders'
+        lines, without writing anything
 
         The order center alone learns them from what is stored (downloads,
         webhooks, spreadsheets); the platforms module asks the platform."""
+        return []
+
+    @classmethod
+    def _store_refunds(cls, answers):
+        "Store the answers of _fetch_refunds"
 
     @classmethod
     def _intake_refunds(cls, orders):

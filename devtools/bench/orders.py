@@ -102,14 +102,20 @@ def even_chunks(items, size, workers):
     return list(chunks(items, -(-len(items) // count)))
 
 
-def timed(label, count, func, report):
-    start = time.perf_counter()
+def timed(label, count, func, report, workers=None):
+    """Run func and print its orders/second; with workers also the
+    processor milliseconds per order their processes spent, which a busy
+    machine does not change as much as the elapsed time"""
+    start, cpu = time.perf_counter(), workers.cpu if workers else 0
     func()
     seconds = time.perf_counter() - start
     report.append((label, count, seconds))
-    print('  %-22s %7d orders %8.1f s %9.1f orders/s' % (
-            label, count, seconds, count / seconds if seconds else 0),
-        flush=True)
+    line = '  %-22s %7d orders %8.1f s %9.1f orders/s' % (
+        label, count, seconds, count / seconds if seconds else 0)
+    if workers:
+        line += ' %7.1f cpu ms/order' % (
+            1000 * (workers.cpu - cpu) / count)
+    print(line, flush=True)
     return seconds
 
 
@@ -168,10 +174,13 @@ def _serve(database, context, tasks, done):
         Pool(database).init()
     done.put(None)
     for func, args in iter(tasks.get, None):
+        start = time.process_time()
         try:
-            done.put(('ok', func(database, context, *args)))
+            value = func(database, context, *args)
         except Exception:
-            done.put(('error', traceback.format_exc()))
+            done.put(('error', traceback.format_exc(), 0))
+        else:
+            done.put(('ok', value, time.process_time() - start))
 
 
 class Workers:
@@ -180,6 +189,8 @@ class Workers:
     def __init__(self, database, context, count):
         spawn = multiprocessing.get_context('spawn')
         self.tasks, self.done = spawn.Queue(), spawn.Queue()
+        # processor seconds the tasks took, summed over the processes
+        self.cpu = 0
         self.processes = [spawn.Process(target=_serve, daemon=True,
                 args=(database, context, self.tasks, self.done))
             for _ in range(count)]
@@ -194,9 +205,10 @@ class Workers:
             self.tasks.put((func, args))
         results = []
         for _ in batches:
-            outcome, value = self.done.get()
+            outcome, value, cpu = self.done.get()
             if outcome == 'error':
                 raise RuntimeError(value)
+            self.cpu += cpu
             results.append(value)
         return results
 
@@ -231,13 +243,13 @@ def pipeline(workers, database, context, orders):
     total = timed('upsert + checks', count,
         lambda: workers.run(upsert, *[
                 (shop_id, list(chunks(orders[shop_id], CHUNK['upsert'])))
-                for shop_id in shop_ids]), report)
+                for shop_id in shop_ids]), report, workers)
     total += timed('customer-service audit', count,
-        stage('draft', 'cs_audit', CHUNK['audit']), report)
+        stage('draft', 'cs_audit', CHUNK['audit']), report, workers)
     total += timed('finance audit', count,
-        stage('cs_approved', 'finance_audit', CHUNK['audit']), report)
+        stage('cs_approved', 'finance_audit', CHUNK['audit']), report, workers)
     total += timed('post as sales', count,
-        stage('approved', 'post', BATCH_CHUNK), report)
+        stage('approved', 'post', BATCH_CHUNK), report, workers)
     report.append(('end to end', count, total))
     print('  %-22s %7d orders %8.1f s %9.1f orders/s' % (
             'end to end', count, total, count / total), flush=True)

@@ -13,6 +13,7 @@ from contextlib import closing
 from datetime import timedelta
 
 from devtools.simulator import default_credentials, shopify
+from devtools.simulator.connect import point_shop
 from trytond import backend
 from trytond.modules.ecom_order_center.tests.tools import (
     activate_seller, drop_seller)
@@ -30,12 +31,7 @@ def point_shops(url):
     "Point every platform shop at the simulator with its credentials"
     Shop = Pool().get('ecom.shop')
     for shop in Shop.search([('code', 'in', list(PLATFORM_SHOPS.values()))]):
-        credentials = default_credentials(shop.code)
-        shop.endpoint = url
-        shop.app_key = credentials['app_key']
-        shop.app_secret = credentials['app_secret']
-        shop.session_key = credentials['session']
-        shop.webhook_secret = credentials['webhook_secret']
+        point_shop(shop, url)
         shop.save()
 
 

@@ -1,10 +1,11 @@
 """Connect the demo shops to the platform simulator.
 
-    python -m trytond.modules.ecom_platforms.demo -c trytond.conf -d ecom \\
+    python -m devtools.simulator.connect -c trytond.conf -d ecom \\
         --endpoint http://127.0.0.1:8700
 
 Each shop gets the simulator's address and the credentials a fresh
-simulator knows it by, and downloads every minute.
+simulator knows it by, and downloads every minute.  A development tool:
+production shops get their endpoint and credentials from the platforms.
 """
 import argparse
 
@@ -13,16 +14,22 @@ from proteus import Model
 from proteus import config as pconfig
 
 
+def point_shop(shop, endpoint):
+    """Give the shop (a record of the server or of proteus) the simulator's
+    endpoint and the credentials a fresh simulator knows it by"""
+    credentials = default_credentials(shop.code)
+    shop.endpoint = endpoint
+    shop.app_key = credentials['app_key']
+    shop.app_secret = credentials['app_secret']
+    shop.session_key = credentials['session']
+    shop.webhook_secret = credentials['webhook_secret']
+
+
 def connect(config, endpoint):
     Shop = Model.get('ecom.shop', config=config)
     shops = Shop.find([('platform', '!=', 'manual')])
     for shop in shops:
-        credentials = default_credentials(shop.code)
-        shop.endpoint = endpoint
-        shop.app_key = credentials['app_key']
-        shop.app_secret = credentials['app_secret']
-        shop.session_key = credentials['session']
-        shop.webhook_secret = credentials['webhook_secret']
+        point_shop(shop, endpoint)
         shop.download_interval = 1
     Shop.save(shops)
 
