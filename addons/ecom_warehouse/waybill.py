@@ -50,6 +50,7 @@ class Account(DeactivableMixin, ModelSQL, ModelView):
         ondelete='CASCADE')
     service = fields.Selection(selection(), "Service", required=True,
         help="Where the numbers come from.")
+    service_string = service.translated('service')
     endpoint = fields.Char("Endpoint",
         states={'invisible': Eval('service') == 'pool'},
         help="Base URL of the service "
@@ -219,7 +220,7 @@ class Waybill(ModelSQL, ModelView):
     hub = fields.Char("Hub", readonly=True,
         help="集包地: the hub the parcel is consolidated at.")
     route_code = fields.Char("Route Code", readonly=True,
-        help="三段码")
+        help="The three-segment code (三段码) of the sorting centres.")
     state = fields.Selection([
             ('requested', "Requested"),
             ('reserved', "Reserved"),
@@ -372,7 +373,7 @@ class Waybill(ModelSQL, ModelView):
 def error_text(account, error):
     "The refusal as the clerk reads it, with the service's own words"
     return gettext('ecom_warehouse.msg_waybill_error_%s' % error.kind,
-        service=account.adapter.name, code=error.code or '',
+        service=account.service_string, code=error.code or '',
         message=error.message or '')
 
 

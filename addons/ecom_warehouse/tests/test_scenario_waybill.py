@@ -165,10 +165,11 @@ class WaybillTestCase(WarehouseCase):
 
         # the database refuses a number handed out again
         Waybill = Model.get('ecom.waybill')
-        copy = Waybill(account=account, carrier=account.carrier,
-            request_id='again', number='EA00001001', state='reserved')
         with self.assertRaises(SQLConstraintError) as raised:
-            copy.save()
+            Waybill._proxy.create([{'account': account.id,
+                        'carrier': account.carrier.id,
+                        'request_id': 'again', 'number': 'EA00001001',
+                        'state': 'reserved'}], self.config.context)
         self.assertIn('never handed out twice', str(raised.exception))
 
     def test_no_account(self):

@@ -22,7 +22,7 @@ def address(party):
 
 class Cainiao(WaybillService):
     code = 'cainiao'
-    name = "菜鸟电子面单"
+    name = "Cainiao"
 
     def call(self, method, **params):
         params = {

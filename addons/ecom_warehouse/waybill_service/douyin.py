@@ -21,7 +21,7 @@ def address(party):
 
 class Douyin(WaybillService):
     code = 'douyin'
-    name = "抖音电子面单"
+    name = "Douyin"
 
     def call(self, method, **params):
         param_json = json.dumps(params, ensure_ascii=False, sort_keys=True,

@@ -21,7 +21,7 @@ def address(party):
 
 class Jd(WaybillService):
     code = 'jd'
-    name = "京东电子面单"
+    name = "JD"
 
     def call(self, method, **params):
         params = {

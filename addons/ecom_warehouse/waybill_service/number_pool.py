@@ -10,7 +10,7 @@ from . import ServiceError, WaybillAnswer, WaybillService
 
 class NumberPool(WaybillService):
     code = 'pool'
-    name = "号段池"
+    name = "Number Pool"
     local = True
 
     def get(self, requests):

@@ -18,7 +18,7 @@ def address(party):
 
 class Pdd(WaybillService):
     code = 'pdd'
-    name = "拼多多电子面单"
+    name = "Pinduoduo"
 
     def call(self, type_, **params):
         params = {

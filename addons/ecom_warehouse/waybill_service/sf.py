@@ -24,7 +24,7 @@ def contact(kind, party):
 
 class Sf(WaybillService):
     code = 'sf'
-    name = "顺丰丰桥"
+    name = "SF Express API"
 
     def call(self, service, msg):
         msg_data = json.dumps(msg, ensure_ascii=False)
