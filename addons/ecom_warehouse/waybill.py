@@ -341,6 +341,11 @@ class Waybill(ModelSQL, ModelView):
     def cancel(cls, waybills):
         """Cancel the waybills here; the services are told once the
         transaction is committed"""
+        with without_check_access():
+            cls._cancel(cls.browse(waybills))
+
+    @classmethod
+    def _cancel(cls, waybills):
         waybills = [w for w in waybills if w.state != 'cancelled']
         if waybills:
             cls.write(waybills, {'state': 'cancelled'})

@@ -9,6 +9,9 @@ import tempfile
 
 from proteus import Model, Wizard
 
+from trytond.model.exceptions import AccessError
+from trytond.tests.tools import set_user
+
 from trytond.modules.ecom_warehouse.tests.waybill_tools import (
     WarehouseCase, line)
 
@@ -62,7 +65,7 @@ class PrintTestCase(WarehouseCase):
                     key=lambda l: l.id)],
             sorted([s.number for s in shipments],
                 key=lambda n: (len(n), n)))
-        self.assertEqual({l.copy for l in job.logs}, {1})
+        self.assertEqual({l.copy_number for l in job.logs}, {1})
         for shipment in shipments:
             shipment.reload()
             self.assertEqual(shipment.waybill.state, 'printed')
@@ -90,7 +93,7 @@ class PrintTestCase(WarehouseCase):
         self.print_batch(shipments)
         logs = Model.get('ecom.print.log').find([
                 ('shipment', '=', shipments[0].id)])
-        self.assertEqual(sorted(l.copy for l in logs), [1, 2])
+        self.assertEqual(sorted(l.copy_number for l in logs), [1, 2])
 
     def test_zpl_and_tspl(self):
         "Thermal printers get ZPL in UTF-8 and TSPL in GB18030"
@@ -168,3 +171,34 @@ class PrintTestCase(WarehouseCase):
         self.assertTrue(pdf.startswith(b'%PDF'))
         kinds = {j.kind for j in Model.get('ecom.print.job').find([])}
         self.assertEqual(kinds, {'packing_slip', 'pick_list'})
+
+    def test_packer_prints_but_cannot_read_credentials(self):
+        "A warehouse clerk prints a batch and never sees the account's keys"
+        User = Model.get('res.user')
+        Group = Model.get('res.group')
+        packer = User(name="仓库小李", login='packer')
+        packer.groups.extend(Group.find([
+                    ('name', 'in', ["E-commerce Warehouse", "Stock"])]))
+        packer.companies.append(
+            Model.get('company.company')(self.seller.company.id))
+        packer.company = self.seller.company
+        packer.save()
+        shipment, = self.shipments(('T1', '浙江', None))
+        account, = Model.get('ecom.waybill.account').find([])
+        self.addCleanup(set_user, 1, self.config)
+        set_user(packer, self.config)
+
+        shipment = self.Shipment(shipment.id)
+        extension, pdf = self.print_batch([shipment])
+        self.assertTrue(pdf.startswith(b'%PDF'))
+        shipment.reload()
+        self.assertEqual(shipment.waybill.state, 'printed')
+        log, = Model.get('ecom.print.log').find([])
+        self.assertEqual(log.user.login, 'packer')
+
+        Account = Model.get('ecom.waybill.account')
+        self.assertNotIn('app_secret', Account._fields)
+        with self.assertRaises(AccessError) as raised:
+            Account._proxy.read([account.id], ['app_secret'],
+                self.config.context)
+        self.assertIn('App Secret', str(raised.exception))
