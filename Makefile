@@ -16,3 +16,4 @@ bench:           ## order pipeline and platform download on a throwaway PostgreS
 		.venv/bin/ecom-bench orders \
 			--orders $(or $(ORDERS),1000 10000) $(if $(WORKERS),--workers $(WORKERS)) \
 		&& .venv/bin/ecom-bench download --orders $(or $(DOWNLOADS),10000)'
+	.venv/bin/ecom-bench labels --labels $(or $(LABELS),2000)

@@ -26,6 +26,17 @@ if ! stamp_ok .venv/.ecom-stamp "$py_hash"; then
     echo "$py_hash" > .venv/.ecom-stamp
 fi
 
+# Waybills and packing slips draw Chinese with an embedded TrueType CJK
+# font (the browser's Noto CJK is CFF, which PDFs cannot embed here).
+if [ ! -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] \
+        && [ -z "${ECOM_CJK_FONT:-}" ]; then
+    echo "==> Installing fonts-wqy-zenhei (Debian package)"
+    as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+    as_root apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq \
+        fonts-wqy-zenhei >/dev/null
+fi
+
 web_hash=$(sha256sum webclient/package-lock.json | cut -c1-16)
 if ! stamp_ok webclient/node_modules/.ecom-stamp "$web_hash"; then
     echo "==> Web client (sao)"

@@ -16,6 +16,9 @@ apt_install() {
         >/dev/null
 }
 
+# The label tests rasterize PDFs with poppler's pdftoppm and pdffonts.
+command -v pdftoppm >/dev/null || apt_install poppler-utils
+
 # Each report ends with its 25 slowest tests, to see where the time goes.
 PYTEST=(.venv/bin/python -m pytest -p no:cacheprovider -q -rfE --durations=25)
 mkdir -p var/cache var/log

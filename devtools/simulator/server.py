@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 from . import douyin, jd, pdd, shopify, taobao
+from .waybill import WaybillApi
 from .state import State
 from .wire import ApiError, Response
 
@@ -42,7 +43,9 @@ class Simulator:
     def __init__(self, state_path=None, rate=0.0, seed=None):
         self.state = State(state_path, seed=seed)
         self.rate = rate
+        self.waybill = WaybillApi()
         self.apis = [
+            ('/waybill/', self.waybill),
             ('/router/rest', taobao.api),
             ('/routerjson', jd.api),
             ('/api/router', pdd.api),
@@ -133,6 +136,8 @@ class Simulator:
             body = req.json() if req.method == 'POST' else {}
         except ValueError:
             return Response(400, {'error': 'invalid JSON'})
+        if action == 'waybill':
+            return self.waybill.admin(body)
         with state.lock:
             if action == 'state' and req.method == 'GET':
                 return Response(200, self.summary())
