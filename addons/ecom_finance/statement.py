@@ -48,8 +48,9 @@ class StatementImportStart(metaclass=PoolMeta):
     def __setup__(cls):
         super().__setup__()
         cls.file_format.selection.extend([
-                ('alipay', "Alipay Bill"),
-                ('wechat_pay', "WeChat Pay Bill"),
+                # the selection is not translated: the names as printed
+                ('alipay', "支付宝账单 (Alipay)"),
+                ('wechat_pay', "微信支付账单 (WeChat Pay)"),
                 ])
         cls.file_.filename = 'ecom_filename'
 
