@@ -312,9 +312,13 @@ class Statement(metaclass=PoolMeta):
             return orders[0], None, 'other_company'
         order = company_orders[0]
         refund = origin.amount < 0
-        invoices = [i for s in order.sales for i in s.invoices
+        invoices = [i for s in order.sales for i in s.invoices]
+        if refund:
+            invoices += cls._ecom_credit_notes(invoices)
+        invoices = [i for i in set(invoices)
             if i.state == 'posted' and i.type == 'out'
             and (i.total_amount < 0) == refund and i.amount_to_pay]
+        invoices.sort(key=lambda i: i.id)
         if not invoices:
             return order, None, 'no_invoice'
         invoice = next((i for i in invoices
@@ -327,6 +331,15 @@ class Statement(metaclass=PoolMeta):
             account=invoice.account, related_to=invoice,
             description=origin.description)
         return order, line, None
+
+    @classmethod
+    def _ecom_credit_notes(cls, invoices):
+        "The credit notes of the invoices, which the sale does not list"
+        Invoice = Pool().get('account.invoice')
+        origins = [str(l) for i in invoices for l in i.lines]
+        if not origins:
+            return []
+        return Invoice.search([('lines.origin', 'in', origins)])
 
     @classmethod
     def ecom_retry_matching(cls):

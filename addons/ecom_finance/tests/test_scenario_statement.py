@@ -220,3 +220,31 @@ class StatementScenarioTestCase(unittest.TestCase):
                     self.import_bill(data, filename)
                 self.assertIn(message, cm.exception.message)
                 self.assertEqual(Statement.find([]), [])
+
+    def test_refund_against_the_credit_note(self):
+        "A refund is paid back on the credit note; a partial one waits"
+        invoice = self.invoiced('5001')
+        other = self.invoiced('5002')
+        credit_notes = []
+        for refunded in [invoice, other]:
+            credit = Wizard('account.invoice.credit', [refunded])
+            credit.form.with_refund = False
+            credit.execute('credit')
+            credit_note, = Model.get('account.invoice').find([
+                    ('type', '=', 'out'), ('state', '=', 'draft')])
+            self.assertEqual(credit_note.total_amount, -refunded.total_amount)
+            credit_note.click('post')
+            credit_notes.append(credit_note)
+        lines = [
+            bills.fund_flow_line('2026111100040', '5001', "退款",
+                expense=str(invoice.total_amount), kind='交易退款'),
+            bills.fund_flow_line('2026111100041', '5002', "部分退款",
+                expense='1.00', kind='交易退款'),
+            ]
+        statement, = self.import_bill(bills.fund_flow(lines), 'refund.csv')
+        origins = {o.number: o for o in statement.origins}
+        refund, = origins['2026111100040'].lines
+        self.assertEqual(refund.related_to, credit_notes[0])
+        self.assertEqual(refund.amount, -invoice.total_amount)
+        self.assertEqual(origins['2026111100041'].ecom_unmatched, 'amount')
+        self.assertEqual(origins['2026111100041'].lines, [])
