@@ -85,3 +85,25 @@ def wechat_trade(rows):
                 str(len(rows)), '0.00', '0.00', '0.00', '0.00', '0.00',
                 '0.00']))
     return ('\r\n'.join(lines) + '\r\n').encode('utf-8')
+
+
+TRADE_HEADER = ('支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,'
+    '门店编号,门店名称,操作员,终端号,对方账户,订单金额（元）,商家实收（元）,'
+    '支付宝红包（元）,集分宝（元）,支付宝优惠（元）,商家优惠（元）,券核销金额（元）,'
+    '券名称,商家红包消费金额（元）,卡消费金额（元）,退款批次号/请求号,服务费（元）,'
+    '分润（元）,备注')
+
+
+def trade(rows):
+    "An Alipay 业务明细 file: GBK, # preamble and summary"
+    lines = ['#支付宝业务明细查询', f'#账号：[{ACCOUNT}]', TRADE_HEADER]
+    for trade_no, order, kind, amount, refund_batch in rows:
+        cells = [f'{trade_no}\t', f'T200P{order}\t', kind, '西湖龙井',
+            '2026-11-11 00:02:00', '2026-11-11 00:03:00', '', '', '', '',
+            'buyer@example.com', amount, amount, '0.00', '0.00', '0.00',
+            '0.00', '0.00', '', '0.00', '0.00',
+            f'{refund_batch}\t' if refund_batch else '', '-0.60', '0.00', '']
+        lines.append(','.join(cells))
+    lines += ['#-----------------------------------------业务明细列表结束'
+        '------------------------------------', f'#交易合计：{len(rows)}笔']
+    return ('\r\n'.join(lines) + '\r\n').encode('gbk')

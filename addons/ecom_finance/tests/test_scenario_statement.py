@@ -181,6 +181,19 @@ class StatementScenarioTestCase(unittest.TestCase):
         self.assertEqual(origin.ecom_platform_order_id, '3001')
         self.assertEqual(origin.lines[0].related_to, invoice)
 
+        sold = self.invoiced('3002')
+        trade = bills.trade([
+                ('2026111122001', '3002', '交易', str(sold.total_amount), ''),
+                ('2026111122001', '3002', '退款', '-10.00', 'RF3002'),
+                ])
+        statement, = self.import_bill(trade, 'trade.csv')
+        self.assertEqual(
+            {o.number: (o.amount, o.ecom_unmatched)
+                for o in statement.origins}, {
+                '2026111122001': (sold.total_amount, None),
+                '2026111122001/RF3002': (Decimal('-10.00'), 'no_invoice'),
+                })
+
         wechat = bills.wechat_trade([
                 ('4200000001', '3001', '10.00', 'SUCCESS', '', '0.00'),
                 ('4200000002', '3999', '20.00', 'SUCCESS', '', '0.00'),
