@@ -80,11 +80,19 @@ class StatementImport(metaclass=PoolMeta):
         filename = self.start.ecom_filename or self.start.file_format
         try:
             parsed = bills.parse_bills(self.start.file_, filename)
-            statements = []
+            statements, seen = [], {}
             for bill in parsed:
-                statements.append((bill, self.ecom_statement(bill), [
-                            self.ecom_origin(bill, n, r)
-                            for n, r in bill.rows]))
+                origins = []
+                for number, row in bill.rows:
+                    origin = self.ecom_origin(bill, number, row)
+                    if origin.ecom_line_key in seen:
+                        raise bills.BillError('duplicate_line',
+                            file=bill.filename, line=number,
+                            first=seen[origin.ecom_line_key],
+                            number=origin.number)
+                    seen[origin.ecom_line_key] = number
+                    origins.append(origin)
+                statements.append((bill, self.ecom_statement(bill), origins))
         except bills.BillError as error:
             raise ImportStatementError(gettext(
                     'ecom_finance.msg_bill_' + error.reason, **error.values))

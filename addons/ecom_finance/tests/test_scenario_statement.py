@@ -225,6 +225,9 @@ class StatementScenarioTestCase(unittest.TestCase):
                                 expense='五元', kind='服务费')]),
                     'amount.csv',
                     'The file "amount.csv", line 7: "五元" is not an amount'),
+                (bills.fund_flow(good + good), 'twice.csv',
+                    'The file "twice.csv", line 7: the line id '
+                    '2026111100030 is already on line 6'),
                 (bills.fund_flow(good)[:40] + b'PK', 'x.zip',
                     'The file "x.zip" is not a bill'),
                 ]:
