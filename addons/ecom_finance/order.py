@@ -1,0 +1,22 @@
+# This file is part of ecom suite. Classes are registered in tryton.cfg.
+"""The order center's carrier choice prices freight templates: the
+warehouse chosen for the order is the one its parcel ships from."""
+from trytond.pool import PoolMeta
+from trytond.transaction import Transaction
+
+
+class Order(metaclass=PoolMeta):
+    __name__ = 'ecom.order'
+
+    def _choose_carrier(self, warehouse, weight, memo=None):
+        # the warehouse is chosen but not yet written on the order
+        with Transaction().set_context(
+                ecom_freight_warehouse=warehouse.id if warehouse else None):
+            return super()._choose_carrier(warehouse, weight, memo)
+
+    def _freight_key(self, carrier, warehouse, weight):
+        key = super()._freight_key(carrier, warehouse, weight)
+        if carrier.carrier_cost_method == 'ecom_freight':
+            # a destination group can name cities
+            key += (self.receiver_city,)
+        return key
