@@ -2,7 +2,7 @@
 拣货中, 待验货, 待称重, 待发货), counted on the to-do board (待办); and
 picking, packing or shipping many selected shipments at once, with what
 happened to each."""
-from sql import Cast, Literal, Null
+from sql import As, Cast, Literal, Null
 from sql.aggregate import Count, Min
 
 from trytond.exceptions import UserError, UserWarning
@@ -45,6 +45,9 @@ FLOOR_STEPS = [
             ]),
     ]
 STEP_DOMAINS = {code: domain for code, _, domain in FLOOR_STEPS}
+# The to-do board's row ids: an order's id times this, or a shipment's id
+# times this plus its step's place
+ID_SPREAD = len(FLOOR_STEPS) + 1
 
 ACTIONS = [
     ('pick', "Pick"),
@@ -77,18 +80,20 @@ class OrderTodo(metaclass=PoolMeta):
     @classmethod
     def table_query(cls):
         """The orders' counts, and the warehouses' shipments at each floor
-        step (with negative ids, so they never meet an order's)"""
+        step; the ids are spread so that an order's row never meets a
+        step's"""
         pool = Pool()
         Shipment = pool.get('stock.shipment.out')
         query = super().table_query()
-        query.columns = list(query.columns) + [
+        id_, *columns = query.columns
+        query.columns = [As(id_.expression * ID_SPREAD, 'id'), *columns,
             Cast(Null, 'INTEGER').as_('warehouse')]
-        for code, _, domain in FLOOR_STEPS:
+        for index, (code, _, domain) in enumerate(FLOOR_STEPS, 1):
             shipment = Shipment.__table__()
             # The user's record rules on shipments (warehouses) apply.
             visible = Shipment.search(domain, query=True, order=[])
             query |= shipment.select(
-                (-Min(shipment.id)).as_('id'),
+                (Min(shipment.id) * ID_SPREAD + index).as_('id'),
                 Cast(Null, 'INTEGER').as_('shop'),
                 Literal(code).as_('state'),
                 Count(shipment.id).as_('count'),
@@ -101,6 +106,8 @@ class OrderTodo(metaclass=PoolMeta):
 class OrderTodoOpen(metaclass=PoolMeta):
     __name__ = 'ecom.order.todo.open'
 
+    start_state = 'start'
+    start = StateTransition()
     shipments = StateAction('ecom_warehouse.act_shipment_floor')
 
     def transition_start(self):
@@ -218,12 +225,11 @@ class ShipmentBatch(Wizard):
             elif state not in SOURCES[self.start.action]:
                 outcome = 'skipped'
                 reason = gettext('ecom_warehouse.msg_batch_wrong_state',
-                    state=dict(Shipment.fields_get(['state'])['state'][
-                            'selection'])[state])
+                    state=Shipment.ecom_state_name(state))
             else:
                 outcome = 'done'
                 reason = gettext('ecom_warehouse.msg_batch_state',
-                    state=shipment.state_string)
+                    state=Shipment.ecom_state_name(shipment.state))
             counts[outcome] += 1
             results.append(Result(shipment=shipment, outcome=outcome,
                     reason=reason))

@@ -15,6 +15,7 @@ from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
+from trytond.rpc import RPC
 from trytond.transaction import Transaction
 
 VERIFY_MODES = [
@@ -73,6 +74,19 @@ class ShipmentOut(metaclass=PoolMeta):
             help="The waybill numbers of the parcel."),
         'get_ecom_tracking_number', searcher='search_ecom_tracking_number')
 
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # The station's scans come from the web client, a benchmark or a
+        # station's box, all through the server
+        cls.__rpc__.update({
+                'ecom_verify_scan': RPC(readonly=False),
+                'ecom_weigh': RPC(instantiate=0, readonly=False,
+                    result=lambda blocked: [s.id for s in blocked]),
+                'ecom_weigh_batch': RPC(instantiate=0, readonly=False,
+                    result=lambda blocked: [s.id for s in blocked]),
+                })
+
     def get_ecom_tracking_number(self, name):
         from trytond.modules.ecom_order_center.lifecycle import (
             shipment_references)
@@ -93,6 +107,11 @@ class ShipmentOut(metaclass=PoolMeta):
                 'ecom_verify_started', 'ecom_packed_at']:
             default.setdefault(name)
         return super().copy(shipments, default=default)
+
+    @classmethod
+    def ecom_state_name(cls, state):
+        "The translated name of the shipment state"
+        return dict(cls.fields_get(['state'])['state']['selection'])[state]
 
     # The scan -------------------------------------------------------------
 
@@ -177,7 +196,7 @@ class ShipmentOut(metaclass=PoolMeta):
             else:
                 message = gettext('ecom_warehouse.msg_scan_not_ready',
                     shipment=shipment.rec_name,
-                    state=shipment.state_string)
+                    state=cls.ecom_state_name(shipment.state))
             return {}, cls._ecom_result(None, {}, False, message)
         warehouse = shipment.warehouse
         if (shipment.state == 'assigned'

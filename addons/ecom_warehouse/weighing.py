@@ -177,6 +177,7 @@ class ShipmentOut(metaclass=PoolMeta):
         Uom = pool.get('product.uom')
         ModelData = pool.get('ir.model.data')
         kg = Uom(ModelData.get_id('product', 'uom_kilogram'))
+        gram = Uom(ModelData.get_id('product', 'uom_gram'))
         to_save = []
         for shipment in cls.browse(shipments):
             if len(shipment.root_packages) != 1:
@@ -186,8 +187,9 @@ class ShipmentOut(metaclass=PoolMeta):
             contents = Uom.compute_qty(package.weight_uom,
                 package.get_total_measurements('total_weight', round=False),
                 kg, round=False)
-            package.additional_weight = round(weight - contents, 3)
-            package.additional_weight_uom = kg
+            package.additional_weight = gram.round(
+                (weight - contents) * 1000)
+            package.additional_weight_uom = gram
             to_save.append(package)
         Package.save(to_save)
 
