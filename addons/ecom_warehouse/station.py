@@ -2,9 +2,10 @@
 Enter sends the scan, the status shows in large red or green text and the
 parcel's items with what is scanned of them.
 
-The screen is a wizard whose default button processes the scan, so the
-station needs no mouse; the server logic is
-``stock.shipment.out``'s ``ecom_verify_scan``.
+The screen is a wizard dialog whose default button processes the scan:
+the web client sends a dialog's default button on Enter, so the station
+needs no mouse.  The server logic is ``stock.shipment.out``'s
+``ecom_verify_scan``.
 """
 import html
 import json

@@ -139,7 +139,7 @@ class Station:
     def __init__(self, port, database, login):
         self.connection = http.client.HTTPConnection('127.0.0.1', port)
         self.database = database
-        self.path = '/%s/' % database
+        self.path = '/%s/rpc/' % database
         user, session = self.call('common.db.login',
             [login, {'password': PASSWORD}, 'en'], auth=False)
         self.auth = 'Session ' + base64.b64encode(
