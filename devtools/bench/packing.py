@@ -140,7 +140,7 @@ class Station:
         self.connection = http.client.HTTPConnection('127.0.0.1', port)
         self.database = database
         self.path = '/%s/rpc/' % database
-        user, session = self.call('common.db.login',
+        user, session, *_ = self.call('common.db.login',
             [login, {'password': PASSWORD}, 'en'], auth=False)
         self.auth = 'Session ' + base64.b64encode(
             ('%s:%s:%s' % (login, user, session)).encode()).decode()
