@@ -10,10 +10,11 @@ test:            ## set up, run every test on SQLite, PostgreSQL and Chromium
 setup:           ## only install (virtualenv, modules, web client)
 	scripts/setup.sh
 
-bench:           ## order pipeline and platform download on a throwaway PostgreSQL
+bench:           ## order pipeline, platform download, packing on a throwaway PostgreSQL
 	scripts/setup.sh
 	scripts/with-postgresql env PYTHONOPTIMIZE=1 sh -c '\
 		.venv/bin/ecom-bench orders \
 			--orders $(or $(ORDERS),1000 10000) $(if $(WORKERS),--workers $(WORKERS)) \
-		&& .venv/bin/ecom-bench download --orders $(or $(DOWNLOADS),10000)'
+		&& .venv/bin/ecom-bench download --orders $(or $(DOWNLOADS),10000) \
+		&& .venv/bin/ecom-bench packing --parcels $(or $(PARCELS),1000)'
 	.venv/bin/ecom-bench labels --labels $(or $(LABELS),2000)

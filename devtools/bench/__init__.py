@@ -4,6 +4,7 @@ TRYTOND_DATABASE_URI (use a throwaway server: ``make bench``).
     ecom-bench orders --orders 1000 10000   # the order pipeline
     ecom-bench download --orders 10000      # download from the simulator
     ecom-bench labels --labels 2000         # waybill PDF/ZPL labels per second
+    ecom-bench packing --parcels 1000       # scans and shipping
 """
 import argparse
 import importlib
@@ -12,6 +13,7 @@ BENCHMARKS = {
     'orders': "the order pipeline against Tryton's plain sale API",
     'download': "download, normalize and upsert from the simulator",
     'labels': "waybill labels per second, as PDF, ZPL and TSPL",
+    'packing': "scan round trip through the server and shipping",
     }
 
 
