@@ -15,4 +15,5 @@ bench:           ## order pipeline and platform download on a throwaway PostgreS
 	scripts/with-postgresql env PYTHONOPTIMIZE=1 sh -c '\
 		.venv/bin/ecom-bench orders \
 			--orders $(or $(ORDERS),1000 10000) $(if $(WORKERS),--workers $(WORKERS)) \
-		&& .venv/bin/ecom-bench download --orders $(or $(DOWNLOADS),10000)'
+		&& .venv/bin/ecom-bench download --orders $(or $(DOWNLOADS),10000) \
+		&& .venv/bin/ecom-bench waves --shipments $(or $(SHIPMENTS),1000 10000)'

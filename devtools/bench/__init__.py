@@ -3,6 +3,7 @@ TRYTOND_DATABASE_URI (use a throwaway server: ``make bench``).
 
     ecom-bench orders --orders 1000 10000   # the order pipeline
     ecom-bench download --orders 10000      # download from the simulator
+    ecom-bench waves --shipments 1000 10000 # waves and pick lists
 """
 import argparse
 import importlib
@@ -10,6 +11,7 @@ import importlib
 BENCHMARKS = {
     'orders': "the order pipeline against Tryton's plain sale API",
     'download': "download, normalize and upsert from the simulator",
+    'waves': "waves and their pick lists of assigned shipments",
     }
 
 
