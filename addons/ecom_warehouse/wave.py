@@ -327,3 +327,13 @@ class ShipmentOut(metaclass=PoolMeta):
         default.setdefault('ecom_wave_lines')
         return super().copy(shipments, default=default)
 
+
+
+class Rule(metaclass=PoolMeta):
+    __name__ = 'ir.rule'
+
+    @classmethod
+    def _ecom_restricted_models(cls):
+        # The waves' rules read the user's warehouses.
+        return super()._ecom_restricted_models() | {
+            'ecom.wave', 'ecom.wave.line'}

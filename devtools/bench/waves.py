@@ -22,7 +22,7 @@ import time
 
 # Orders per wave in the benchmark's build
 WAVE_ORDERS = 100
-# Rows per INSERT
+# Rows per INSERT (PostgreSQL takes at most 65,535 parameters in one)
 CHUNK = 1000
 
 
@@ -105,9 +105,11 @@ def copy_shipments(count, prototypes, products, seed):
                             product=product, quantity=quantity,
                             internal_quantity=quantity))
         columns = [c for c in move_values[0] if c != 'id']
-        cursor.execute(*move.insert(
-                [getattr(move, c) for c in columns],
-                [[v[c] for c in columns] for v in move_values]))
+        for i in range(0, len(move_values), CHUNK):
+            cursor.execute(*move.insert(
+                    [getattr(move, c) for c in columns],
+                    [[v[c] for c in columns]
+                        for v in move_values[i:i + CHUNK]]))
     return ids
 
 

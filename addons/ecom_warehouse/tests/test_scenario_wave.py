@@ -11,6 +11,7 @@ from trytond.modules.ecom_warehouse.tests.wave_tools import WaveCase, line
 from trytond.modules.ecom_warehouse.wave_build import (
     build_waves, create_waves, cut_waves, wave_candidates)
 from trytond.pool import Pool
+from trytond.tests.tools import set_user
 from trytond.tests.test_tryton import DB_NAME
 from trytond.transaction import Transaction
 
@@ -193,3 +194,44 @@ class WaveTestCase(WaveCase):
             [(1, shipments['D2'].id)])
         Line = Model.get('ecom.wave.line')
         self.assertEqual(len(Line.find([])), 2)
+
+
+class WarehouseStaffTestCase(WaveCase):
+    "Warehouse staff work the waves of their own warehouses"
+
+    def tearDown(self):
+        set_user(1, self.config)
+        super().tearDown()
+
+    def staff(self, login, warehouses):
+        User = Model.get('res.user')
+        Group = Model.get('res.group')
+        user = User(name=login, login=login)
+        # warehouse staff are stock users of Tryton too
+        for name in ["E-commerce Warehouse", "Stock"]:
+            group, = Group.find([('name', '=', name)])
+            user.groups.append(group)
+        user.companies.append(Model.get('company.company')(
+                self.seller.company.id))
+        user.company = self.seller.company
+        for code in warehouses:
+            user.ecom_warehouses.append(Model.get('stock.location')(
+                    self.seller.warehouses[code].id))
+        user.save()
+        return user
+
+    def test_staff_build_and_pick_the_waves_of_their_warehouse(self):
+        shipments = self.post('TB01', self.order('U1', tea()))
+        self.post('PDD01', self.order('U2', tea(), shop='PDD01'))
+        gz_wave, = self.build(warehouse='GZ')
+        staff = self.staff('wh_hz', ['WH'])
+
+        set_user(staff, self.config)
+        wave, = self.build(warehouse='WH')
+        self.assertEqual(self.Wave.find([]), [wave])
+        wave.click('start_picking')
+        wave.click('complete_pick')
+        self.assertEqual(wave.state, 'done')
+        shipment = self.Shipment(shipments['U1'].id)
+        self.assertEqual(shipment.state, 'picked')
+        self.assertEqual(self.Wave.find([('id', '=', gz_wave.id)]), [])
