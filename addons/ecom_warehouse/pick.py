@@ -19,6 +19,7 @@ from sql.operators import Concat
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -135,12 +136,20 @@ class Pick(ModelSQL, ModelView):
 
     @classmethod
     def get_bins(cls, picks, name):
-        needs = cls.needs({p.wave for p in picks})
+        Wave = Pool().get('ecom.wave')
+        cursor = Transaction().connection.cursor()
+        table = cls.__table__()
+        # The keys by SQL: the records' fields would read the whole query.
+        keys = {}
+        for sub_ids in grouped_slice([p.id for p in picks], 1000):
+            cursor.execute(*table.select(table.id, table.wave,
+                    table.location, table.product,
+                    where=table.id.in_(list(sub_ids))))
+            keys.update((id_, key) for id_, *key in cursor)
+        needs = cls.needs(Wave.browse({k[0] for k in keys.values()}))
         result = {}
         for pick in picks:
-            bins = sorted(needs.get(
-                    (pick.wave.id, pick.location.id, pick.product.id),
-                    {}).values())
+            bins = sorted(needs.get(tuple(keys[pick.id]), {}).values())
             result[pick.id] = ', '.join(
                 str(b) if q == 1 else '%s×%g' % (b, q) for b, q in bins)
         return result

@@ -115,9 +115,11 @@ class Wave(Workflow, ModelSQL, ModelView):
         sequence = Sequence(
             ModelData.get_id('ecom_warehouse', 'sequence_wave'))
         vlist = [v.copy() for v in vlist]
-        for values in vlist:
-            if not values.get('number'):
-                values['number'] = sequence.get()
+        unnumbered = [v for v in vlist if not v.get('number')]
+        if unnumbered:
+            for values, number in zip(unnumbered,
+                    sequence.get_many(len(unnumbered))):
+                values['number'] = number
         return super().create(vlist)
 
     @classmethod
@@ -141,7 +143,12 @@ class Wave(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def copy(cls, waves, default=None):
-        raise AccessError(gettext('ecom_warehouse.msg_wave_no_copy'))
+        "A copy is a new empty wave: its shipments stay in the original"
+        default = default.copy() if default is not None else {}
+        default.setdefault('number')
+        default.setdefault('state', 'draft')
+        default.setdefault('lines')
+        return super().copy(waves, default=default)
 
     @classmethod
     def delete(cls, waves):
@@ -260,7 +267,7 @@ class WaveLine(ModelSQL, ModelView):
                 Exclude(t, (t.shipment, Equal), where=t.wave_open),
                 'ecom_warehouse.msg_wave_shipment_unique'),
             ]
-        cls._order = [('wave', 'DESC'), ('bin', 'ASC')]
+        cls._order = [('wave', 'DESC'), ('bin', 'ASC'), ('id', 'ASC')]
 
     @staticmethod
     def default_state():

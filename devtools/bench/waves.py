@@ -85,9 +85,12 @@ def copy_shipments(count, prototypes, products, seed):
         columns = [c for c in values[0] if c != 'id']
         cursor.execute(*shipment.insert(
                 [getattr(shipment, c) for c in columns],
-                [[v[c] for c in columns] for v in values],
-                returning=[shipment.id]))
-        new_ids = [r[0] for r in cursor]
+                [[v[c] for c in columns] for v in values]))
+        numbers = [v['number'] for v in values]
+        cursor.execute(*shipment.select(shipment.id, shipment.number,
+                where=shipment.number.in_(numbers)))
+        by_number = dict((n, i) for i, n in cursor)
+        new_ids = [by_number[n] for n in numbers]
         ids.extend(new_ids)
         move_values = []
         for id_, (_, inventory, outgoing) in zip(new_ids, chosen):
