@@ -175,7 +175,8 @@ class WaveTestCase(WaveCase):
             self.order('D1', tea(), minutes=1),
             self.order('D2', tea(), minutes=2))
         warehouse = self.seller.warehouses['WH'].id
-        with Transaction().start(DB_NAME, 0, context=self.config.context):
+        with Transaction().start(DB_NAME, 0,
+                context=self.config.context) as transaction:
             Location = Pool().get('stock.location')
             stale = wave_candidates(Location(warehouse))
             self.assertEqual(len(stale), 2)
@@ -185,6 +186,8 @@ class WaveTestCase(WaveCase):
             with self.assertRaisesRegex(SQLConstraintError,
                     'already in another open wave'):
                 create_waves(Location(warehouse), cut_waves(stale))
+            # as the failed build's request does: nothing of it is kept
+            transaction.rollback()
         first, = self.Wave.find([])
         self.assertEqual(self.shipments_of(first),
             [(1, shipments['D1'].id)])
