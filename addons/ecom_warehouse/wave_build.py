@@ -243,8 +243,10 @@ def create_waves(warehouse, groups, carrier=None, shop=None, kind=None):
         try:
             cursor.execute(*line.insert(columns, list(rows)))
         except backend.DatabaseIntegrityError:
-            raise SQLConstraintError(gettext(
-                    'ecom_warehouse.msg_wave_shipment_unique'))
+            # PostgreSQL refuses any query in the failed transaction
+            with transaction.new_transaction():
+                message = gettext('ecom_warehouse.msg_wave_shipment_unique')
+            raise SQLConstraintError(message)
     return waves
 
 
