@@ -239,14 +239,13 @@ def create_waves(warehouse, groups, carrier=None, shop=None, kind=None):
         for wave, group in zip(waves, groups)
         for bin_, c in enumerate(group, 1)]
     cursor = transaction.connection.cursor()
+    # read before: PostgreSQL refuses any query in a failed transaction
+    refused = gettext('ecom_warehouse.msg_wave_shipment_unique')
     for rows in grouped_slice(values, IN_MAX):
         try:
             cursor.execute(*line.insert(columns, list(rows)))
         except backend.DatabaseIntegrityError:
-            # PostgreSQL refuses any query in the failed transaction
-            with transaction.new_transaction():
-                message = gettext('ecom_warehouse.msg_wave_shipment_unique')
-            raise SQLConstraintError(message)
+            raise SQLConstraintError(refused)
     return waves
 
 
