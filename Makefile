@@ -16,5 +16,6 @@ bench:           ## order pipeline, platform download, packing on a throwaway Po
 		.venv/bin/ecom-bench orders \
 			--orders $(or $(ORDERS),1000 10000) $(if $(WORKERS),--workers $(WORKERS)) \
 		&& .venv/bin/ecom-bench download --orders $(or $(DOWNLOADS),10000) \
-		&& .venv/bin/ecom-bench packing --parcels $(or $(PARCELS),1000)'
+		&& .venv/bin/ecom-bench packing --parcels $(or $(PARCELS),1000) \
+		&& .venv/bin/ecom-bench waves --shipments $(or $(SHIPMENTS),1000 10000)'
 	.venv/bin/ecom-bench labels --labels $(or $(LABELS),2000)

@@ -5,6 +5,7 @@ TRYTOND_DATABASE_URI (use a throwaway server: ``make bench``).
     ecom-bench download --orders 10000      # download from the simulator
     ecom-bench labels --labels 2000         # waybill PDF/ZPL labels per second
     ecom-bench packing --parcels 1000       # scans and shipping
+    ecom-bench waves --shipments 1000 10000 # waves and pick lists
 """
 import argparse
 import importlib
@@ -14,6 +15,7 @@ BENCHMARKS = {
     'download': "download, normalize and upsert from the simulator",
     'labels': "waybill labels per second, as PDF, ZPL and TSPL",
     'packing': "scan round trip through the server and shipping",
+    'waves': "waves and their pick lists of assigned shipments",
     }
 
 
