@@ -323,8 +323,13 @@ class ShipmentOut(metaclass=PoolMeta):
 
     @classmethod
     def search_ecom_wave(cls, name, clause):
-        return [('ecom_wave_lines', 'where', [
-                    ('wave_open', '=', True),
+        open_ = [('wave_open', '=', True)]
+        if (clause[0] == name and clause[2] is None
+                and clause[1] in {'=', '!='}):
+            # in no open wave, or in one
+            return [('ecom_wave_lines',
+                    'not where' if clause[1] == '=' else 'where', open_)]
+        return [('ecom_wave_lines', 'where', open_ + [
                     ('wave' + clause[0][len(name):], *clause[1:]),
                     ])]
 
