@@ -1,10 +1,13 @@
 """The packing station screen (验货台): one input the scanner types into,
-Enter sends the scan, the status shows in large red or green text and the
-parcel's items with what is scanned of them.
+Enter sends the scan, the status shows in large red or green text and,
+under it, the parcel's items with what is scanned of them.
 
 The screen is a wizard dialog whose default button processes the scan:
 the web client sends a dialog's default button on Enter, so the station
-needs no mouse.  The server logic is ``stock.shipment.out``'s
+needs no mouse.  Everything the screen shows after a scan is in the
+status text: the web client ignores an Enter until it has drawn the whole
+answer, and a list of records would have it fetch them first, losing the
+next scan.  The server logic is ``stock.shipment.out``'s
 ``ecom_verify_scan``.
 """
 import html
@@ -31,20 +34,8 @@ class StationScan(ModelView):
     message = fields.Char("Message", readonly=True)
     shipment = fields.Many2One('stock.shipment.out', "Shipment",
         readonly=True)
-    lines = fields.One2Many('ecom.packing.station.line', None, "Items",
-        readonly=True)
     session = fields.Text("Session", readonly=True,
         help="The station's state between scans.")
-
-
-class StationLine(ModelView):
-    "Packing Station Item"
-    __name__ = 'ecom.packing.station.line'
-
-    product = fields.Many2One('product.product', "Product", readonly=True)
-    expected = fields.Integer("Expected", readonly=True)
-    scanned = fields.Integer("Scanned", readonly=True)
-    missing = fields.Integer("Missing", readonly=True)
 
 
 class Station(Wizard):
@@ -74,19 +65,25 @@ class Station(Wizard):
         self.start.code = None
         self.start.ok = result['ok']
         self.start.message = result['message']
-        self.start.status = status_html(result['ok'], result['message'])
+        self.start.status = status_html(result['ok'], result['message'],
+            result['lines'])
         self.start.shipment = result['shipment']
-        self.start.lines = [{
-                'product': line['product'],
-                'expected': line['expected'],
-                'scanned': line['scanned'],
-                'missing': line['expected'] - line['scanned'],
-                } for line in result['lines']]
         return 'start'
 
 
-def status_html(ok, message):
-    "The status in large type: green when the scan is good, red when not"
-    return ('<div align="center"><font size="7" color="%s"><b>%s</b>'
+def status_html(ok, message, lines=()):
+    """The status in large type, green when the scan is good and red when
+    not, then a line per item: code, name, scanned of expected"""
+    text = ('<div align="center"><font size="6" color="%s"><b>%s</b>'
         '</font></div>' % (OK_COLOR if ok else ERROR_COLOR,
             html.escape(message or '')))
+    Product = Pool().get('product.product')
+    for line in lines:
+        product = Product(line['product'])
+        done = line['scanned'] >= line['expected']
+        text += ('<div><font size="5" color="%s">%s %s %s</font></div>' % (
+                OK_COLOR if done else '#333333',
+                html.escape(product.code or ''), html.escape(product.name),
+                gettext('ecom_warehouse.msg_station_item_count',
+                    scanned=line['scanned'], expected=line['expected'])))
+    return text
