@@ -12,7 +12,7 @@ import json
 from collections import defaultdict
 from contextlib import contextmanager
 
-from trytond.exceptions import UserError
+from trytond.exceptions import UserError, UserWarning
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.model.exceptions import AccessError
@@ -70,10 +70,14 @@ CHUNK = 200
 _savepoints = itertools.count()
 
 
+# The errors a batch reports on the record and goes on after
+BATCH_ERRORS = (UserError, UserWarning)
+
+
 @contextmanager
 def savepoint():
-    """Undo what the block did when it raises a user error, and only that:
-    the transaction goes on without it"""
+    """Undo what the block did when it raises a user error or warning, and
+    only that: the transaction goes on without it"""
     transaction = Transaction()
     cursor = transaction.connection.cursor()
     name = 'ecom_batch_%s' % next(_savepoints)
@@ -82,7 +86,7 @@ def savepoint():
     cursor.execute('SAVEPOINT %s' % name)
     try:
         yield
-    except UserError:
+    except BATCH_ERRORS:
         cursor.execute('ROLLBACK TO SAVEPOINT %s' % name)
         # Values read in the block may be gone: no cache may serve them
         for cache in transaction.cache.values():
@@ -93,6 +97,52 @@ def savepoint():
         raise
     else:
         cursor.execute('RELEASE SAVEPOINT %s' % name)
+
+
+def apply_failing_alone(ids, apply, errors):
+    """Apply to the records of ids in one go; when that fails, to one at a
+    time, each failing one's message kept in errors by id"""
+    try:
+        with savepoint():
+            apply(ids)
+    except BATCH_ERRORS as exception:
+        if len(ids) == 1:
+            errors[ids[0]] = exception.message
+        else:
+            for id_ in ids:
+                apply_failing_alone([id_], apply, errors)
+
+
+OUTCOMES = [
+    ('done', "Done"),
+    ('skipped', "Skipped"),
+    ('failed', "Failed"),
+    ]
+
+
+class BatchResultMixin:
+    "What a batch did to one record; the record's field is the model's"
+    __slots__ = ()
+    outcome = fields.Selection(OUTCOMES, "Outcome", readonly=True)
+    reason = fields.Char("Reason", readonly=True)
+
+
+class BatchSummaryMixin:
+    "How many records a batch did, skipped and failed, and each's result"
+    __slots__ = ()
+    done = fields.Integer("Done", readonly=True)
+    skipped = fields.Integer("Skipped", readonly=True)
+    failed = fields.Integer("Failed", readonly=True)
+
+    def count(self, results):
+        "Set the counts from the results and return them"
+        counts = defaultdict(int)
+        for result in results:
+            counts[result.outcome] += 1
+        self.done = counts['done']
+        self.skipped = counts['skipped']
+        self.failed = counts['failed']
+        return results
 
 
 class Order(metaclass=PoolMeta):
@@ -246,26 +296,17 @@ class BatchRefund(ModelView):
         return 'skip'
 
 
-class BatchResult(ModelView):
+class BatchResult(BatchResultMixin, ModelView):
     "Batch Action Result"
     __name__ = 'ecom.order.batch.result'
 
     order = fields.Many2One('ecom.order', "Order", readonly=True)
-    outcome = fields.Selection([
-            ('done', "Done"),
-            ('skipped', "Skipped"),
-            ('failed', "Failed"),
-            ], "Outcome", readonly=True)
-    reason = fields.Char("Reason", readonly=True)
 
 
-class BatchSummary(ModelView):
+class BatchSummary(BatchSummaryMixin, ModelView):
     "Batch Action Summary"
     __name__ = 'ecom.order.batch.summary'
 
-    done = fields.Integer("Done", readonly=True)
-    skipped = fields.Integer("Skipped", readonly=True)
-    failed = fields.Integer("Failed", readonly=True)
     results = fields.One2Many('ecom.order.batch.result', None, "Results",
         readonly=True)
 
@@ -371,11 +412,12 @@ class Batch(Wizard):
                 try:
                     with savepoint():
                         self._apply(Order.browse(ids))
-                except UserError as exception:
+                except BATCH_ERRORS as exception:
                     errors = dict.fromkeys(ids, exception.message)
             else:
                 for chunk in grouped_slice(ids, CHUNK):
-                    self._process(list(chunk), errors)
+                    apply_failing_alone(list(chunk),
+                        lambda ids: self._apply(Order.browse(ids)), errors)
         if errors:
             Order._log_each(Order.browse(list(errors)),
                 gettext('ecom_order_center.msg_rule_batch',
@@ -384,20 +426,6 @@ class Batch(Wizard):
                     error=errors[o.id]))
         self.summary.results = self._results(ids, before, since, errors)
         return 'summary'
-
-    def _process(self, ids, errors):
-        """Process the orders in one go; when that fails, one at a time,
-        recording the message of those that fail"""
-        Order = Pool().get('ecom.order')
-        try:
-            with savepoint():
-                self._apply(Order.browse(ids))
-        except UserError as exception:
-            if len(ids) == 1:
-                errors[ids[0]] = exception.message
-            else:
-                for id_ in ids:
-                    self._process([id_], errors)
 
     def _apply(self, orders):
         Order = Pool().get('ecom.order')
@@ -441,13 +469,7 @@ class Batch(Wizard):
                     order, before[order.id], decided.get(order.id))
             results.append(Result(order=order, outcome=outcome,
                     reason=reason))
-        counts = defaultdict(int)
-        for result in results:
-            counts[result.outcome] += 1
-        self.summary.done = counts['done']
-        self.summary.skipped = counts['skipped']
-        self.summary.failed = counts['failed']
-        return results
+        return self.summary.count(results)
 
     def _done(self, before, order):
         state, held = before

@@ -5,10 +5,10 @@ happened to each."""
 from sql import As, Cast, Literal, Null
 from sql.aggregate import Count, Min
 
-from trytond.exceptions import UserError, UserWarning
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
-from trytond.modules.ecom_order_center.batch import savepoint
+from trytond.modules.ecom_order_center.batch import (
+    BatchResultMixin, BatchSummaryMixin, apply_failing_alone)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import PYSONEncoder
 from trytond.tools import grouped_slice
@@ -131,27 +131,18 @@ class ShipmentBatchStart(ModelView):
     shipments_count = fields.Integer("Shipments", readonly=True)
 
 
-class ShipmentBatchResult(ModelView):
+class ShipmentBatchResult(BatchResultMixin, ModelView):
     "Batch Action on Shipments Result"
     __name__ = 'ecom.shipment.batch.result'
 
     shipment = fields.Many2One('stock.shipment.out', "Shipment",
         readonly=True)
-    outcome = fields.Selection([
-            ('done', "Done"),
-            ('skipped', "Skipped"),
-            ('failed', "Failed"),
-            ], "Outcome", readonly=True)
-    reason = fields.Char("Reason", readonly=True)
 
 
-class ShipmentBatchSummary(ModelView):
+class ShipmentBatchSummary(BatchSummaryMixin, ModelView):
     "Batch Action on Shipments Summary"
     __name__ = 'ecom.shipment.batch.summary'
 
-    done = fields.Integer("Done", readonly=True)
-    skipped = fields.Integer("Skipped", readonly=True)
-    failed = fields.Integer("Failed", readonly=True)
     results = fields.One2Many('ecom.shipment.batch.result', None, "Results",
         readonly=True)
 
@@ -182,23 +173,10 @@ class ShipmentBatch(Wizard):
         todo = [i for i in ids if before[i] in SOURCES[action]]
         errors = {}
         for chunk in grouped_slice(todo, CHUNK):
-            self._process(list(chunk), errors)
+            apply_failing_alone(list(chunk),
+                lambda ids: self._apply(Shipment.browse(ids)), errors)
         self.summary.results = self._results(ids, before, errors)
         return 'summary'
-
-    def _process(self, ids, errors):
-        """Process the shipments in one go; when that fails, one at a
-        time, recording the message of those that fail"""
-        Shipment = Pool().get('stock.shipment.out')
-        try:
-            with savepoint():
-                self._apply(Shipment.browse(ids))
-        except (UserError, UserWarning) as exception:
-            if len(ids) == 1:
-                errors[ids[0]] = exception.message
-            else:
-                for id_ in ids:
-                    self._process([id_], errors)
 
     def _apply(self, shipments):
         Shipment = Pool().get('stock.shipment.out')
@@ -217,7 +195,6 @@ class ShipmentBatch(Wizard):
         Shipment = pool.get('stock.shipment.out')
         Result = pool.get('ecom.shipment.batch.result')
         results = []
-        counts = {'done': 0, 'skipped': 0, 'failed': 0}
         for shipment in Shipment.browse(ids):
             state = before[shipment.id]
             if shipment.id in errors:
@@ -230,13 +207,9 @@ class ShipmentBatch(Wizard):
                 outcome = 'done'
                 reason = gettext('ecom_warehouse.msg_batch_state',
                     state=Shipment.ecom_state_name(shipment.state))
-            counts[outcome] += 1
             results.append(Result(shipment=shipment, outcome=outcome,
                     reason=reason))
-        self.summary.done = counts['done']
-        self.summary.skipped = counts['skipped']
-        self.summary.failed = counts['failed']
-        return results
+        return self.summary.count(results)
 
     def default_summary(self, fields):
         return self.summary._default_values

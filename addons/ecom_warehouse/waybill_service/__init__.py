@@ -77,6 +77,8 @@ class WaybillService:
     name = None
     # the service hands out numbers from the database, not over the wire
     local = False
+    # the service's error codes that say what went wrong; others: refused
+    errors = {}
 
     def __init__(self, account):
         self.account = account
@@ -91,6 +93,27 @@ class WaybillService:
         raise NotImplementedError
 
     # helpers for the adapters
+    def error(self, code, message=None):
+        "The service's error code as the ServiceError of its kind"
+        code = str(code)
+        return ServiceError(self.errors.get(code, 'refused'), code,
+            message or code)
+
+    def one_by_one(self, requests, ask):
+        """The answers of a service asked one parcel at a time: ask(request)
+        gives the parcel's answer; a refused parcel is answered with its
+        error and the next is asked, a timeout stops the batch"""
+        answers = []
+        for request in requests:
+            try:
+                answers.append(ask(request))
+            except ServiceError as error:
+                if error.kind == 'timeout':
+                    raise
+                answers.append(WaybillAnswer(request.request_id,
+                        error=error))
+        return answers
+
     @property
     def endpoint(self):
         return (self.account.endpoint or '').rstrip('/')
@@ -124,6 +147,12 @@ class WaybillService:
             kind = ('timeout' if isinstance(reason, (TimeoutError,
                         socket.timeout)) else 'refused')
             raise ServiceError(kind, 'network', str(reason))
+
+
+def place(party):
+    "The address as Cainiao's and Pinduoduo's services take it"
+    return {'province': party.province, 'city': party.city,
+        'district': party.district, 'detail': party.address}
 
 
 def md5_sign(secret, params, wrap=True):

@@ -6,7 +6,7 @@ courier has collected it)."""
 import json
 import time
 
-from . import ServiceError, WaybillAnswer, WaybillService, md5_sign
+from . import WaybillAnswer, WaybillService, md5_sign, place
 
 ERRORS = {
     'isv.BALANCE_NOT_ENOUGH': 'balance',
@@ -15,14 +15,10 @@ ERRORS = {
     }
 
 
-def address(party):
-    return {'province': party.province, 'city': party.city,
-        'district': party.district, 'detail': party.address}
-
-
 class Cainiao(WaybillService):
     code = 'cainiao'
     name = "Cainiao"
+    errors = ERRORS
 
     def call(self, method, **params):
         params = {
@@ -39,8 +35,8 @@ class Cainiao(WaybillService):
         if 'error_response' in answer:
             error = answer['error_response']
             code = error.get('sub_code') or str(error.get('code'))
-            raise ServiceError(ERRORS.get(code, 'refused'), code,
-                error.get('sub_msg') or error.get('msg') or code)
+            raise self.error(code,
+                error.get('sub_msg') or error.get('msg'))
         return answer[method.replace('.', '_') + '_response']
 
     def get(self, requests):
@@ -49,7 +45,7 @@ class Cainiao(WaybillService):
             param_waybill_cloud_print_apply_new_request={
                 'cp_code': self.account.carrier_code,
                 'sender': {'name': sender.name, 'mobile': sender.phone,
-                    'address': address(sender)},
+                    'address': place(sender)},
                 'trade_order_info_dtos': [{
                         'object_id': r.request_id,
                         'order_info': {'order_channels_type': 'TB',
@@ -59,7 +55,7 @@ class Cainiao(WaybillService):
                                 for n, q in r.items]},
                         'recipient': {'name': r.receiver.name,
                             'mobile': r.receiver.phone,
-                            'address': address(r.receiver)},
+                            'address': place(r.receiver)},
                         'user_id': self.account.customer_code,
                         } for r in requests],
                 })
@@ -68,8 +64,7 @@ class Cainiao(WaybillService):
             if module.get('error_code'):
                 code = module['error_code']
                 answers.append(WaybillAnswer(module['object_id'],
-                        error=ServiceError(ERRORS.get(code, 'refused'),
-                            code, module.get('error_msg') or code)))
+                        error=self.error(code, module.get('error_msg'))))
                 continue
             routing = json.loads(module['print_data'])['data'][
                 'routingInfo']

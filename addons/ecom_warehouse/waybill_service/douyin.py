@@ -6,7 +6,7 @@ import hmac
 import json
 import time
 
-from . import ServiceError, WaybillAnswer, WaybillService
+from . import WaybillAnswer, WaybillService
 
 ERRORS = {
     '60501': 'balance',
@@ -22,6 +22,7 @@ def address(party):
 class Douyin(WaybillService):
     code = 'douyin'
     name = "Douyin"
+    errors = ERRORS
 
     def call(self, method, **params):
         param_json = json.dumps(params, ensure_ascii=False, sort_keys=True,
@@ -42,8 +43,8 @@ class Douyin(WaybillService):
             body=params)
         if answer.get('code') != 10000:
             code = str(answer.get('sub_code') or answer.get('code'))
-            raise ServiceError(ERRORS.get(code, 'refused'), code,
-                answer.get('sub_msg') or answer.get('msg') or code)
+            raise self.error(code,
+                answer.get('sub_msg') or answer.get('msg'))
         return answer['data']
 
     def get(self, requests):
@@ -69,8 +70,7 @@ class Douyin(WaybillService):
         for info in data.get('err_infos') or []:
             code = str(info['err_code'])
             answers.append(WaybillAnswer(info['order_id'],
-                    error=ServiceError(ERRORS.get(code, 'refused'), code,
-                        info.get('err_msg') or code)))
+                    error=self.error(code, info.get('err_msg'))))
         return answers
 
     def cancel(self, number, request_id):

@@ -22,6 +22,7 @@ def address(party):
 class Jd(WaybillService):
     code = 'jd'
     name = "JD"
+    errors = ERRORS
 
     def call(self, method, **params):
         params = {
@@ -41,39 +42,29 @@ class Jd(WaybillService):
         result = answer[method.replace('.', '_') + '_responce']['resultInfo']
         if result['statusCode'] != 0:
             code = str(result['statusCode'])
-            raise ServiceError(ERRORS.get(code, 'refused'), code,
-                result.get('statusMessage') or code)
+            raise self.error(code, result.get('statusMessage'))
         return result['data']
 
     def get(self, requests):
-        answers = []
-        for request in requests:
-            try:
-                data = self.call('jingdong.ldop.alpha.waybill.receive',
-                    waybillType=1, waybillCount=1,
-                    providerCode=self.account.carrier_code,
-                    branchCode=self.account.customer_code,
-                    platformOrderNo=request.request_id,
-                    vendorOrderCode=request.order,
-                    fromAddress=address(request.sender),
-                    toAddress=address(request.receiver),
-                    weight=request.weight)
-                number, = data['waybillCodeList']
-                routing = self.call(
-                    'jingdong.ldop.alpha.vendor.bigshot.query',
-                    waybillCode=number,
-                    providerCode=self.account.carrier_code)
-            except ServiceError as error:
-                if error.kind == 'timeout':
-                    raise
-                answers.append(WaybillAnswer(request.request_id,
-                        error=error))
-                continue
-            answers.append(WaybillAnswer(request.request_id, number=number,
-                    sort_code=routing['bigShotName'],
-                    hub=routing.get('gatherCenterName'),
-                    route_code=routing.get('secondSectionCode')))
-        return answers
+        return self.one_by_one(requests, self.ask)
+
+    def ask(self, request):
+        data = self.call('jingdong.ldop.alpha.waybill.receive',
+            waybillType=1, waybillCount=1,
+            providerCode=self.account.carrier_code,
+            branchCode=self.account.customer_code,
+            platformOrderNo=request.request_id,
+            vendorOrderCode=request.order,
+            fromAddress=address(request.sender),
+            toAddress=address(request.receiver),
+            weight=request.weight)
+        number, = data['waybillCodeList']
+        routing = self.call('jingdong.ldop.alpha.vendor.bigshot.query',
+            waybillCode=number, providerCode=self.account.carrier_code)
+        return WaybillAnswer(request.request_id, number=number,
+            sort_code=routing['bigShotName'],
+            hub=routing.get('gatherCenterName'),
+            route_code=routing.get('secondSectionCode'))
 
     def cancel(self, number, request_id):
         self.call('jingdong.ldop.alpha.vendor.recycled',

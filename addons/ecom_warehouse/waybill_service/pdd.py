@@ -3,7 +3,7 @@ batch, ``pdd.waybill.cancel`` to give a number back."""
 import json
 import time
 
-from . import ServiceError, WaybillAnswer, WaybillService, md5_sign
+from . import WaybillAnswer, WaybillService, md5_sign, place
 
 ERRORS = {
     '50003': 'balance',     # 单号余额不足
@@ -11,14 +11,10 @@ ERRORS = {
     }
 
 
-def address(party):
-    return {'province': party.province, 'city': party.city,
-        'district': party.district, 'detail': party.address}
-
-
 class Pdd(WaybillService):
     code = 'pdd'
     name = "Pinduoduo"
+    errors = ERRORS
 
     def call(self, type_, **params):
         params = {
@@ -35,8 +31,8 @@ class Pdd(WaybillService):
         if 'error_response' in answer:
             error = answer['error_response']
             code = str(error.get('error_code'))
-            raise ServiceError(ERRORS.get(code, 'refused'), code,
-                error.get('sub_msg') or error.get('error_msg') or code)
+            raise self.error(code,
+                error.get('sub_msg') or error.get('error_msg'))
         return answer[type_.replace('.', '_') + '_response']
 
     def get(self, requests):
@@ -45,7 +41,7 @@ class Pdd(WaybillService):
             param_waybill_apply_new_request={
                 'wp_code': self.account.carrier_code,
                 'sender': {'name': sender.name, 'mobile': sender.phone,
-                    'address': address(sender)},
+                    'address': place(sender)},
                 'trade_order_info_dto_list': [{
                         'object_id': r.request_id,
                         'order_info': {'trade_order_list': [r.order]},
@@ -54,7 +50,7 @@ class Pdd(WaybillService):
                                 for n, q in r.items]},
                         'recipient': {'name': r.receiver.name,
                             'mobile': r.receiver.phone,
-                            'address': address(r.receiver)},
+                            'address': place(r.receiver)},
                         } for r in requests],
                 })
         answers = []
@@ -62,8 +58,7 @@ class Pdd(WaybillService):
             if module.get('error_code'):
                 code = str(module['error_code'])
                 answers.append(WaybillAnswer(module['object_id'],
-                        error=ServiceError(ERRORS.get(code, 'refused'),
-                            code, module.get('error_msg') or code)))
+                        error=self.error(code, module.get('error_msg'))))
                 continue
             routing = json.loads(module['print_data'])['routingInfo']
             answers.append(WaybillAnswer(module['object_id'],

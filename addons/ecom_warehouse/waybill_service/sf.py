@@ -25,6 +25,7 @@ def contact(kind, party):
 class Sf(WaybillService):
     code = 'sf'
     name = "SF Express API"
+    errors = ERRORS
 
     def call(self, service, msg):
         msg_data = json.dumps(msg, ensure_ascii=False)
@@ -43,38 +44,30 @@ class Sf(WaybillService):
         result = json.loads(answer['apiResultData'])
         if not result.get('success'):
             code = str(result.get('errorCode'))
-            raise ServiceError(ERRORS.get(code, 'refused'), code,
-                result.get('errorMsg') or code)
+            raise self.error(code, result.get('errorMsg'))
         return result['msgData']
 
     def get(self, requests):
-        answers = []
-        for request in requests:
-            try:
-                data = self.call('EXP_RECE_CREATE_ORDER', {
-                        'orderId': request.request_id,
-                        'monthlyCard': self.account.customer_code,
-                        'language': 'zh-CN',
-                        'contactInfoList': [contact(1, request.sender),
-                            contact(2, request.receiver)],
-                        'cargoDetails': [{'name': n, 'count': q}
-                            for n, q in request.items],
-                        'totalWeight': request.weight,
-                        })
-            except ServiceError as error:
-                if error.kind == 'timeout':
-                    raise
-                answers.append(WaybillAnswer(request.request_id,
-                        error=error))
-                continue
-            route, = data['routeLabelInfo']
-            label = route['routeLabelData']
-            answers.append(WaybillAnswer(request.request_id,
-                    number=data['waybillNoInfoList'][0]['waybillNo'],
-                    sort_code=label['destRouteLabel'],
-                    hub=label.get('destTransitAreaCode'),
-                    route_code=label.get('codingMapping')))
-        return answers
+        return self.one_by_one(requests, self.ask)
+
+    def ask(self, request):
+        data = self.call('EXP_RECE_CREATE_ORDER', {
+                'orderId': request.request_id,
+                'monthlyCard': self.account.customer_code,
+                'language': 'zh-CN',
+                'contactInfoList': [contact(1, request.sender),
+                    contact(2, request.receiver)],
+                'cargoDetails': [{'name': n, 'count': q}
+                    for n, q in request.items],
+                'totalWeight': request.weight,
+                })
+        route, = data['routeLabelInfo']
+        label = route['routeLabelData']
+        return WaybillAnswer(request.request_id,
+            number=data['waybillNoInfoList'][0]['waybillNo'],
+            sort_code=label['destRouteLabel'],
+            hub=label.get('destTransitAreaCode'),
+            route_code=label.get('codingMapping'))
 
     def cancel(self, number, request_id):
         self.call('EXP_RECE_UPDATE_ORDER', {'orderId': request_id,
