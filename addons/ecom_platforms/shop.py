@@ -221,6 +221,13 @@ class Shop(metaclass=PoolMeta):
             transaction.commit()
         try:
             client = self.get_client()
+            zone = client.timezone()
+            if zone and zone != self.timezone:
+                # before the orders: their sales are dated in this zone
+                self.timezone = zone
+                self.save()
+                if commit:
+                    transaction.commit()
             for _, window_end, orders in client.orders_by_window(
                     start, end):
                 self.store_orders(orders, log)

@@ -18,6 +18,8 @@ from .state import amount, order_total
 from .wire import ApiError, PlatformApi, Response, iso, money, parse_iso
 
 LOCATION_ID = 65000000001
+# the time zone a shop's days are counted in, set in its Shopify admin
+DEFAULT_TIMEZONE = 'America/Los_Angeles'
 UNAUTHORIZED = ('[API] Invalid API key or access token '
     '(unrecognized login or wrong password)')
 ROOT_FIELD = re.compile(
@@ -329,6 +331,7 @@ class ShopifyApi(PlatformApi):
             'fulfillmentCreate': self.fulfillment_create,
             'productVariants': self.product_variants,
             'locations': self.locations,
+            'shop': self.shop,
             'inventorySetQuantities': self.set_quantities,
             }
 
@@ -426,6 +429,10 @@ class ShopifyApi(PlatformApi):
     def locations(self, state, shop, variables):
         return data({'locations': {'nodes': [
                         {'id': 'gid://shopify/Location/%d' % LOCATION_ID}]}})
+
+    def shop(self, state, shop, variables):
+        return data({'shop': {'ianaTimezone': state.data['shops'][shop].get(
+                        'timezone', DEFAULT_TIMEZONE)}})
 
     def set_quantities(self, state, shop, variables):
         name = 'inventorySetQuantities'

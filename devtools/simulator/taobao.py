@@ -109,6 +109,10 @@ class TopApi(PlatformApi):
             raise ApiError(error(29, 'Invalid app Key'))
         if params['sign_method'] not in SIGN_METHODS:
             raise ApiError(error(40, 'Invalid sign_method'))
+        if shop.get('sign_method', params['sign_method']) != params[
+                'sign_method']:
+            # the application's sign method is set on the open platform
+            raise ApiError(error(25, 'Invalid signature'))
         expected = top_sign(params, shop['app_secret'],
             params['sign_method'])
         if params['sign'] != expected:

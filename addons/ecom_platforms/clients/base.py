@@ -147,6 +147,11 @@ class Client:
                     line['refund_status'] = states[line['platform_line_id']]
         return order
 
+    def timezone(self):
+        """The time zone the shop's days are counted in, where the platform
+        lets each shop set its own; None: the platform's, fixed"""
+        return None
+
     def refunds(self, start, end):
         """Refund states of order lines changed in [start, end] as
         (platform_order_id, platform_line_id, refund_status)"""

@@ -71,6 +71,8 @@ query Variants($first: Int!, $after: String) {
 }'''
 LOCATIONS_QUERY = '''
 query Locations { locations(first: 1) { nodes { id } } }'''
+SHOP_QUERY = '''
+query Shop { shop { ianaTimezone } }'''
 SET_QUANTITIES = '''
 mutation SetQuantities($input: InventorySetQuantitiesInput!) {
   inventorySetQuantities(input: $input) {
@@ -263,6 +265,10 @@ class ShopifyClient(Client):
                 'notifyCustomer': True,
                 })
         return True
+
+    def timezone(self):
+        "The time zone set in the shop's Shopify admin"
+        return self.query(SHOP_QUERY)['shop']['ianaTimezone']
 
     def location(self):
         "The location stock is set at: the shop's first"

@@ -1,5 +1,6 @@
 "Spreadsheet orders read without a database"
 import unittest
+from datetime import datetime
 from decimal import Decimal
 
 from trytond.modules.ecom_platforms import spreadsheet
@@ -32,6 +33,21 @@ class SpreadsheetTestCase(unittest.TestCase):
                 (row, error), = errors
                 self.assertEqual(row, 4)
                 self.assertEqual(error.message, 'msg_import_number')
+
+    def test_times_are_the_shops_local_times(self):
+        "10:00 typed by a shop in Beijing or in Los Angeles, kept in UTC"
+        for zone, first, date_only in [
+                ('Asia/Shanghai', datetime(2026, 11, 11, 2, 0),
+                    datetime(2026, 11, 11, 16, 0)),
+                ('America/Los_Angeles', datetime(2026, 11, 11, 18, 0),
+                    datetime(2026, 11, 12, 8, 0)),
+                ]:
+            with self.subTest(zone=zone):
+                orders, _ = spreadsheet.parse(CSV.encode(), 'orders.csv',
+                    zone)
+                self.assertEqual([o['order_date'] for o in orders],
+                    [first, date_only])
+                self.assertEqual(orders[0]['pay_date'], first)
 
     def test_template_reads_back(self):
         orders, errors = spreadsheet.parse(
