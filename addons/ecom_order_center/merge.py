@@ -128,6 +128,12 @@ class Order(metaclass=PoolMeta):
             raise AccessError(gettext('ecom_order_center.msg_merge_split',
                     orders=_names(split)))
         master = orders[0]
+        other = [o for o in orders[1:] if o.shop != master.shop]
+        if other:
+            # one sale per shop: its write-back and its clerks are the shop's
+            raise AccessError(gettext(
+                    'ecom_order_center.msg_merge_other_shop',
+                    orders=_names(other), master=master.rec_name))
         other = [o for o in orders[1:] if o.merge_key() != master.merge_key()]
         if other:
             raise AccessError(gettext('ecom_order_center.msg_merge_different',

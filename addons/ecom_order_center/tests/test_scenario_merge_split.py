@@ -86,6 +86,11 @@ class MergeSplitScenarioTestCase(unittest.TestCase):
             Wizard('ecom.order.merge', [first, elsewhere])
         with self.assertRaises(AccessError):
             Wizard('ecom.order.merge', [first])
+        # the same buyer and address in another shop: each shop ships its own
+        other_shop = create_order(self.seller, shop='TM01')
+        with self.assertRaises(AccessError) as context:
+            Wizard('ecom.order.merge', [first, other_shop])
+        self.assertIn('are of another shop', str(context.exception))
         cancelled = create_order(self.seller)
         cancelled.click('cancel')
         with self.assertRaises(AccessError):

@@ -418,6 +418,63 @@ class IsolationTestCase(unittest.TestCase):
                     'endpoint': None}])
 
 
+    def test_relations_and_resources_reach_no_other_shop(self):
+        """Shop B's data reached from records the clerk may read: a shop's
+        orders and logs, a customer's addresses, the notes and attachments
+        on shop B's order"""
+        rpc = self.clerk
+        records = self.records[SHOP_B]
+        shop_b = self.seller.shops[SHOP_B].id
+        order_b = records['ecom.order']
+        address_b = Model.get('party.address')(records['party.address'])
+        party_b = address_b.party.id
+        secrets = {address_b.street, '1390000' + SHOP_B, "收件人" + SHOP_B}
+        # what the admin keeps on the order
+        Note = Model.get('ir.note')
+        Attachment = Model.get('ir.attachment')
+        resource = 'ecom.order,%s' % order_b
+        order = Model.get('ecom.order')(order_b)
+        note = Note(resource=order, message="收件人" + SHOP_B + " 改地址")
+        note.save()
+        attachment = Attachment(resource=order, name="地址截图.txt",
+            type='data', data=('收件人' + SHOP_B).encode())
+        attachment.save()
+
+        for model, method, params in [
+                ('ecom.shop', 'export_data',
+                    ([shop_b], ['orders/receiver_phone'])),
+                ('ecom.shop', 'export_data',
+                    ([shop_b], ['orders/lines/order/receiver_name'])),
+                ('ecom.shop', 'export_data',
+                    ([shop_b], ['sync_logs/errors'])),
+                ('party.party', 'export_data',
+                    ([party_b], ['addresses/street'])),
+                ('party.party', 'search_read',
+                    ([('id', '=', party_b)], 0, None, None,
+                        ['addresses.street'])),
+                ('ir.note', 'search_read',
+                    ([('resource', '=', resource)], 0, None, None,
+                        ['message'])),
+                ('ir.note', 'read', ([note.id], ['message'])),
+                ('ir.attachment', 'read', ([attachment.id], ['data'])),
+                ('ir.attachment', 'search_read',
+                    ([('resource', '=', resource)], 0, None, None,
+                        ['name', 'data'])),
+                ]:
+            with self.subTest(model=model, method=method, params=params):
+                try:
+                    result = rpc.model(model, method, *params)
+                except RPCError as error:
+                    self.assertTrue(error.refused, error.error)
+                    continue
+                text = json.dumps(result, ensure_ascii=False, default=str)
+                for secret in secrets:
+                    self.assertNotIn(secret, text)
+        # the shop itself is readable, its orders of shop B are not listed
+        (shop,) = rpc.model('ecom.shop', 'read', [shop_b], ['orders'])
+        self.assertEqual(shop['orders'], [])
+
+
 def print_matrix(table):
     models = list(MATRIX)
     width = max(map(len, models)) + 2
@@ -427,3 +484,4 @@ def print_matrix(table):
         print(model.ljust(width) + ''.join(
                 ('%s/%s' % table[model, m] if table[model, m][0] else '-'
                     ).ljust(13) for m in METHODS))
+
