@@ -259,5 +259,9 @@ class KillTestCase(unittest.TestCase):
         subprocess.run(command + ['download', simulator.url], env=env,
             check=True, timeout=600)
         rows = stored()
+        # the figures, for the record (pytest -s shows them)
+        print("killed with %d of %d orders stored; after the rerun %d, "
+            "%d lines" % (len(partial), len(expected), len(rows),
+                sum(count for _, count in rows)))
         self.assertEqual(len(rows), len({r[0] for r in rows}))
         self.assertEqual(dict(rows), expected)
