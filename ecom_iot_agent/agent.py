@@ -84,6 +84,16 @@ class Agent:
                     daemon=True))
 
     def start(self):
+        try:
+            status, info = self.server.call('GET', '/box', timeout=5)
+        except ServerAway as error:
+            logger.warning("server away at start (%s)", error)
+        else:
+            if status == 200:
+                self.outbox.number_after(info['last_sequence'])
+                logger.info("box %s", info['name'])
+            else:
+                logger.error("server answered %s: is the key right?", status)
         for thread in self.threads:
             thread.start()
         return self

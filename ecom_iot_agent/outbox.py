@@ -6,7 +6,8 @@ number, and removed once the server took it: after a crash or while the
 server is away the reports wait on disk and go in order, each once (the
 server ignores a sequence number it has taken).  The numbers start from
 the clock when the buffer is made, so a box whose buffer was lost still
-numbers its reports above the old ones.
+numbers its reports above the old ones; at start the agent also asks the
+server for the last number it took.
 """
 import json
 import sqlite3
@@ -37,6 +38,12 @@ class Outbox:
                 self.connection.execute(
                     "INSERT INTO sqlite_sequence (name, seq) "
                     "VALUES ('report', ?)", (int(time.time()),))
+
+    def number_after(self, last):
+        "Number the next reports above last, the server's last taken"
+        with self.lock:
+            self.connection.execute("UPDATE sqlite_sequence SET seq = ? "
+                "WHERE name = 'report' AND seq < ?", (last, last))
 
     def put(self, path, body):
         "Keep the report on disk; return its sequence number"

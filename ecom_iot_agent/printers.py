@@ -36,18 +36,22 @@ class RawTcpPrinter:
 
 
 class CupsPrinter:
-    """A CUPS queue: ZPL and TSPL go raw (``-o raw``), else a driver would
-    print the commands as text; PDF goes through the queue's driver"""
+    """A CUPS queue, ``queue`` or ``queue@host:port`` for another server
+    than the box's own: ZPL and TSPL go raw (``-o raw``), else a driver
+    would print the commands as text; PDF goes through the queue's
+    driver"""
 
     JOB = re.compile(r'request id is (?P<job>\S+)')
 
-    def __init__(self, queue, lp='lp', timeout=30):
-        self.queue = queue
+    def __init__(self, address, lp='lp', timeout=30):
+        self.queue, _, self.server = address.partition('@')
         self.lp = lp
         self.timeout = timeout
 
     def print(self, data, output='pdf'):
-        command = [self.lp, '-d', self.queue]
+        # -h before -d: lp looks the queue up on the server named before
+        command = [self.lp] + (['-h', self.server] if self.server else [])
+        command += ['-d', self.queue]
         if output in {'zpl', 'tspl'}:
             command += ['-o', 'raw']
         try:
@@ -57,7 +61,7 @@ class CupsPrinter:
             raise PrinterError('lp: %s' % error) from error
         if result.returncode:
             message = result.stderr.decode('utf-8', 'replace').strip()
-            raise PrinterError(message or 'lp failed',
+            raise PrinterError('%s: %s' % (self.queue, message or 'lp failed'),
                 state='paper_out' if 'paper' in message.lower()
                 else 'error')
         match = self.JOB.search(result.stdout.decode('utf-8', 'replace'))
