@@ -273,3 +273,19 @@ class RawTcpPrinterTestCase(unittest.TestCase):
             printer.print(b'^XA^XZ')
         self.assertEqual(raised.exception.state, 'offline')
         self.assertIn('Connection refused', str(raised.exception))
+
+
+class KeyboardScannerTestCase(unittest.TestCase):
+
+    def test_codes_typed_into_a_terminal(self):
+        "A keyboard-wedge scanner types each code and Enter"
+        master, slave = os.openpty()
+        tty.setraw(slave)
+        self.addCleanup(os.close, slave)
+        scanner = scanners.KeyboardScanner(os.ttyname(slave)).open()
+        self.addCleanup(scanner.close)
+        os.write(master, b'ZT7731000002\r\n')
+        self.assertEqual(scanner.read(), 'ZT7731000002')
+        os.close(master)
+        with self.assertRaises(scales.DeviceGone):
+            scanner.read()

@@ -31,6 +31,8 @@ MAX_WAIT = 30
 POLL_INTERVAL = 0.25
 # At most so many calls of a box within the window (seconds)
 RATE_LIMIT, RATE_WINDOW = 120, 10
+# At most so many refused keys from one address within the window
+REFUSALS_LIMIT = 30
 UNITS = {'kg': 1, 'g': 0.001, 'lb': 0.45359237}
 
 
@@ -55,6 +57,7 @@ class RateLimiter:
 
 
 rate_limiter = RateLimiter(RATE_LIMIT, RATE_WINDOW)
+refusals = RateLimiter(REFUSALS_LIMIT, RATE_WINDOW)
 
 
 def bearer(request):
@@ -76,6 +79,9 @@ def box_route(func, rate_limited=True):
             logger.warning("IoT box refused: %s key from %s on %s",
                 'wrong or revoked' if key else 'no', request.remote_addr,
                 request.path)
+            # guessing keys from one address is slowed down
+            if not refusals.allow(request.remote_addr):
+                abort(HTTPStatus.TOO_MANY_REQUESTS)
             abort(HTTPStatus.UNAUTHORIZED)
         if rate_limited and not rate_limiter.allow(box.id):
             logger.warning("IoT box %s calls too often", box.identifier)

@@ -14,6 +14,15 @@ from types import SimpleNamespace
 
 
 def main(simulator_url, printer_address, admin_password):
+    print(json.dumps(prepare(simulator_url, printer_address,
+                admin_password)))
+
+
+def prepare(simulator_url, printer_address, admin_password, parcels=2,
+        boxes=1):
+    """Make the station's database; return the box key, the parcels
+    (id, waybill number, expected weight) and the keys of the other
+    boxes"""
     from proteus import Model
 
     from trytond.modules.ecom_order_center.tests.tools import (
@@ -39,12 +48,14 @@ def main(simulator_url, printer_address, admin_password):
     case.account('cainiao')
     case.waybill_template('zpl')
     shipments = [case.parcel('E2E-%d' % i, line('1', 'TEA-LJ-250'))
-        for i in range(1, 3)]
+        for i in range(1, parcels + 1)]
     box = make_box(case.config, case.seller.warehouses['WH'])
     zebra, = [d for d in box.devices if d.code == 'zebra']
     zebra.address = printer_address
     zebra.save()
     key = make_key(box)
+    others = [make_key(make_box(case.config, case.seller.warehouses['WH'],
+                identifier='PACK-%02d' % i)) for i in range(2, boxes + 1)]
     User = Model.get('res.user')
     admin, = User.find([('login', '=', 'admin')])
     admin.password = admin_password
@@ -53,16 +64,17 @@ def main(simulator_url, printer_address, admin_password):
         Shipment = Pool().get('stock.shipment.out')
         expected = [Shipment(s.id).ecom_get_expected_weight()
             for s in shipments]
-    print(json.dumps({
-                'key': key,
-                'box': box.id,
-                'parcels': [{
-                        'id': s.id,
-                        'waybill': s.shipping_reference,
-                        'expected': w,
-                        } for s, w in zip(shipments, expected)],
-                'item': 'TEA-LJ-250',
-                }))
+    return {
+        'key': key,
+        'others': others,
+        'box': box.id,
+        'parcels': [{
+                'id': s.id,
+                'waybill': s.shipping_reference,
+                'expected': w,
+                } for s, w in zip(shipments, expected)],
+        'item': 'TEA-LJ-250',
+        }
 
 
 if __name__ == '__main__':

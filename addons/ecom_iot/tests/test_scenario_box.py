@@ -5,6 +5,7 @@ never sees a key, and a replayed report or acknowledgement changes
 nothing."""
 import hashlib
 import time
+from unittest import mock
 
 from proteus import Model
 from trytond.pool import Pool
@@ -178,3 +179,18 @@ class BoxKeyTestCase(StationCase):
         self.assertEqual(self.station.jobs(wait=1), (200, []))
         self.assertGreaterEqual(time.monotonic() - start, 1)
         self.assertEqual(self.station.jobs(wait='x')[0], 400)
+
+    def test_box_calling_too_often_gets_429(self):
+        from trytond.modules.ecom_iot import routes
+        with mock.patch.object(routes.rate_limiter, 'limit', 3):
+            routes.rate_limiter.calls.clear()
+            statuses = [self.station.jobs()[0] for _ in range(4)]
+        self.assertEqual(statuses, [200, 200, 200, 429])
+        with mock.patch.object(routes.refusals, 'limit', 2), \
+                self.assertLogs(ROUTES, 'WARNING'):
+            routes.refusals.calls.clear()
+            statuses = [self.station.jobs(key='iot_guess%d' % i)[0]
+                for i in range(3)]
+        self.assertEqual(statuses, [401, 401, 429])
+        routes.rate_limiter.calls.clear()
+        routes.refusals.calls.clear()
