@@ -181,7 +181,7 @@ class BoxKeyTestCase(StationCase):
         self.assertEqual(self.station.jobs(wait='x')[0], 400)
 
     def test_box_calling_too_often_gets_429(self):
-        from trytond.modules.ecom_iot import routes
+        from .. import routes
         with mock.patch.object(routes.rate_limiter, 'limit', 3):
             routes.rate_limiter.calls.clear()
             statuses = [self.station.jobs()[0] for _ in range(4)]
