@@ -124,6 +124,9 @@ def main(argv=None):
     print("Preparing the station's database %s ..." % DB_NAME, flush=True)
     station = prepare(simulator.url, printer.address, 'bench-iot-admin',
         parcels=args.parcels, boxes=args.boxes)
+    # as in production, queued tasks (the platforms told of the shipped
+    # parcels) wait for trytond-worker instead of running in the request
+    os.environ['TRYTOND_QUEUE__WORKER'] = 'True'
     server, port = serve(DB_NAME)
     directory = tempfile.mkdtemp()
     master, slave = pty.openpty()
