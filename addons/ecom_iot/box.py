@@ -13,6 +13,7 @@ import hashlib
 import secrets
 
 from trytond.model import ModelSQL, ModelView, Unique, fields
+from trytond.modules.ecom_warehouse.station import status_html
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
@@ -95,7 +96,6 @@ class Box(ModelSQL, ModelView):
         return 'active' if self.key_hash else 'none'
 
     def get_status(self, name):
-        from trytond.modules.ecom_warehouse.station import status_html
         if not self.message:
             return None
         return status_html(self.ok, self.message)
