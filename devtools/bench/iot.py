@@ -169,8 +169,8 @@ def main(argv=None):
         line("job to bytes at the printer", printed, TARGETS['job'])
         print("  %d parcels not shipped" % failed, flush=True)
 
-        print("%d boxes long-polling at once:" % len(station['others']),
-            flush=True)
+        print("%d boxes long-polling at once:" % (
+                len(station['others']) + 1), flush=True)
         errors = []
 
         def poll(key):
