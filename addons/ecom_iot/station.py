@@ -1,0 +1,78 @@
+"""The packing flow at a box's station: what its scanner and scale report
+goes through the warehouse's station logic, ``ecom_verify_scan``, with
+the station's state kept on the box.
+
+The packer scans the waybill and the items; once the parcel is verified,
+the first stable weight of the station's scale is its weight, checked by
+the warehouse's weighing; when the parcel passes, its waybill prints on
+the station's waybill printer on its own.  What the station said last
+shows on the box form in large type.
+"""
+import json
+
+from trytond.exceptions import UserError
+from trytond.i18n import gettext
+from trytond.pool import Pool, PoolMeta
+
+
+class Box(metaclass=PoolMeta):
+    __name__ = 'ecom.iot.box'
+
+    def station_scan(self, code):
+        "A code the station's scanner read; return the station's result"
+        pool = Pool()
+        Shipment = pool.get('stock.shipment.out')
+        state = json.loads(self.session or '{}')
+        parcels, _ = Shipment._ecom_find_parcel((code or '').strip())
+        if parcels and all(s.warehouse != self.warehouse for s in parcels):
+            result = {'ok': False, 'complete': False, 'shipment': None,
+                'message': gettext('ecom_iot.msg_box_other_warehouse',
+                    code=code, warehouse=self.warehouse.rec_name)}
+            self._station_save({}, result)
+            return result
+        state, result = Shipment.ecom_verify_scan(state, code)
+        self._station_save(state, result)
+        return result
+
+    def station_weight(self, weight):
+        """A stable weight in kg of the station's scale: the weight of the
+        parcel waiting to be weighed, if any; return the result or None"""
+        pool = Pool()
+        Shipment = pool.get('stock.shipment.out')
+        state = json.loads(self.session or '{}')
+        if state.get('step') != 'weigh':
+            return None
+        state, result = Shipment.ecom_verify_scan(state, '%.3fkg' % weight)
+        if result['complete']:
+            shipment = Shipment(result['shipment'])
+            error = self.station_print(shipment)
+            if error:
+                result = dict(result, ok=False, message=gettext(
+                        'ecom_iot.msg_station_print_failed',
+                        shipment=shipment.rec_name, error=error))
+        self._station_save(state, result)
+        return result
+
+    def station_print(self, shipment):
+        """Print the parcel's waybill on the station's printer; return why
+        it could not be, or None"""
+        pool = Pool()
+        Shipment = pool.get('stock.shipment.out')
+        PrintJob = pool.get('ecom.iot.print_job')
+        try:
+            documents = Shipment.print_documents([shipment], 'waybill')
+            if not documents:
+                shipment, = Shipment.browse([shipment.id])
+                return shipment.print_error
+            PrintJob.queue(self, 'waybill', documents, shipment=shipment)
+        except UserError as exception:
+            return exception.message
+        return None
+
+    def _station_save(self, state, result):
+        self.__class__.write([self], {
+                'session': json.dumps(state),
+                'shipment': result.get('shipment'),
+                'ok': result['ok'],
+                'message': result['message'],
+                })
