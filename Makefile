@@ -19,3 +19,4 @@ bench:           ## order pipeline, platform download, packing on a throwaway Po
 		&& .venv/bin/ecom-bench packing --parcels $(or $(PARCELS),1000) \
 		&& .venv/bin/ecom-bench waves --shipments $(or $(SHIPMENTS),1000 10000)'
 	.venv/bin/ecom-bench labels --labels $(or $(LABELS),2000)
+	.venv/bin/ecom-bench iot --parcels $(or $(IOT_PARCELS),30)
