@@ -18,10 +18,10 @@ the stock push to the platforms all read them.
 from collections import namedtuple
 
 from sql import Cast, Literal, Null, Union
+from sql.operators import Exists, Like
 from sql.aggregate import Count, Max, Min, Sum
 from sql.conditionals import Case, Coalesce
 from sql.functions import Floor
-from sql.operators import Exists
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields
@@ -114,6 +114,10 @@ def _moves_arm(warehouses, product_ids):
             Literal(0.0).as_('orders'),
             Literal(0.0).as_('safety'),
             Cast(Null, 'FLOAT').as_('alert'),
+            Case((move.state.in_(OPEN_MOVE_STATES) & into
+                    & Like(move.shipment, 'stock.shipment.internal,%'),
+                    quantity),
+                else_=0.0).as_('in_transit'),
             where=where))
 
 
@@ -174,6 +178,7 @@ def _orders_arms(warehouse_ids, product_ids):
                 Cast(quantity, 'FLOAT').as_('orders'),
                 Literal(0.0).as_('safety'),
                 Cast(Null, 'FLOAT').as_('alert'),
+                Literal(0.0).as_('in_transit'),
                 where=where))
     return arms
 
@@ -194,12 +199,14 @@ def _levels_arm(warehouse_ids, product_ids):
         Literal(0.0).as_('orders'),
         Coalesce(level.safety_quantity, 0.0).as_('safety'),
         Cast(level.alert_quantity, 'FLOAT').as_('alert'),
+        Literal(0.0).as_('in_transit'),
         where=where)
 
 
 def goods_query(warehouse_ids=None, product_ids=None):
     """The figures of goods per product and warehouse: columns product,
-    warehouse, book, shipments, orders, safety, alert, available"""
+    warehouse, book, shipments, orders, safety, alert, available,
+    in_transit"""
     warehouses = _warehouses(warehouse_ids)
     parts = Union(_moves_arm(warehouses, product_ids),
         *_orders_arms(warehouse_ids, product_ids),
@@ -215,6 +222,7 @@ def goods_query(warehouse_ids=None, product_ids=None):
         safety.as_('safety'),
         Max(parts.alert).as_('alert'),
         (book - shipments - orders - safety).as_('available'),
+        Sum(parts.in_transit).as_('in_transit'),
         group_by=[parts.product, parts.warehouse])
 
 
@@ -260,6 +268,7 @@ def kits_query(goods, warehouse_ids=None, kit_ids=None):
             Cast(Null, 'FLOAT').as_('safety'),
             Cast(Null, 'FLOAT').as_('alert'),
             kits(goods.available).as_('available'),
+            Cast(Null, 'FLOAT').as_('in_transit'),
             where=where & (component.quantity > 0),
             group_by=[product.id, warehouses.id]))
 
@@ -313,6 +322,9 @@ class Figure(ModelSQL, ModelView):
         help="Book less promised less safety stock: "
         "what the shops may still sell.")
     alert = fields.Float("Alert Below", digits=(16, 0), readonly=True)
+    in_transit = fields.Float("In Transit", digits=(16, 0), readonly=True,
+        help="On its way to the warehouse by transfers (调拨), "
+        "not in the book yet.")
     low = fields.Boolean("Low Stock", readonly=True,
         help="Available stock is under the alert quantity.")
 
@@ -328,7 +340,8 @@ class Figure(ModelSQL, ModelView):
         goods = goods_query()
         rows = Union(goods.select(*(getattr(goods, c) for c in [
                         'product', 'warehouse', 'book', 'shipments',
-                        'orders', 'safety', 'alert', 'available'])),
+                        'orders', 'safety', 'alert', 'available',
+                        'in_transit'])),
             kits_query(goods_query()), all_=True)
         product = Product.__table__()
         return rows.join(product, condition=rows.product == product.id
@@ -344,6 +357,7 @@ class Figure(ModelSQL, ModelView):
                 rows.safety.as_('safety'),
                 rows.alert.as_('alert'),
                 rows.available.as_('available'),
+                rows.in_transit.as_('in_transit'),
                 Coalesce(rows.available < rows.alert, False).as_('low'))
 
 

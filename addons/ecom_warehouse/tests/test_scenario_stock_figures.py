@@ -164,7 +164,8 @@ class AuditTakesStockTestCase(StockFiguresCase):
         self.assertEqual((first.state, second.state),
             ('cs_approved', 'exception'))
         self.assertIn('CUP-GL-300', second.exceptions)
-        self.assertTrue(any(d.rule == self.rule.name for d in second.decisions))
+        self.assertTrue(any(
+                d.rule == self.rule.name for d in second.decisions))
         self.assertEqual(self.figures('CUP-GL-300', 'GZ'),
             (80, 0, 1, 79, 0))
 
