@@ -139,21 +139,25 @@ def main(argv=None):
 
     Move = Model.get('stock.move', config=config)
     received, = Move.find([('from_location.code', '=', 'SUP')], limit=1)
+    # read through proteus before the benchmark's own transactions
+    storages = [w.storage_location.id for w in warehouses]
+    seller_goods = [p.id for p in seller.products.values()
+        if p.type == 'goods']
+    seller_kits = [p.id for p in seller.products.values()
+        if p.type == 'kit']
+    prototype = seller.products['TEA-LJ-250'].id
+    received_id = received.id
     with Transaction().start(DB_NAME, 1, context=context) as transaction:
         began = time.perf_counter()
-        existing = len(seller.products)
-        products = copy_products(max(args.products - existing, 0),
-            seller.products['TEA-LJ-250'].id)
-        receive(products, [w.storage_location.id for w in warehouses],
-            10000, received.id)
-        products += [p.id for p in seller.products.values()]
-        goods = [p for p in products
-            if p not in {k.id for k in seller.products.values()
-                if k.type == 'kit'}]
+        made_goods = copy_products(
+            max(args.products - len(seller_goods), 0), prototype)
+        receive(made_goods, storages, 10000, received_id)
+        goods = made_goods + seller_goods
+        products = goods + seller_kits
         copy_shipments(args.shipments, prototypes, goods, seed=0)
         copy_order_lines(args.order_lines, order_id, goods, seed=0)
         transaction.commit()
-        made = time.perf_counter() - began
+    made = time.perf_counter() - began
     print("%d products, %d open shipments, %d audited order lines made "
         "in %.1f s" % (len(products), args.shipments, args.order_lines,
             made), flush=True)
@@ -165,7 +169,9 @@ def main(argv=None):
             began = time.perf_counter()
             figures = stock_figures(warehouse_ids, products)
             timings.append(time.perf_counter() - began)
-    promised = sum(f.shipments + f.orders for f in figures.values())
+    # kits have no promises of their own: their components hold them
+    promised = sum((f.shipments or 0) + (f.orders or 0)
+        for f in figures.values())
     best = min(timings)
     print("  figures        %6d products × %d warehouses %7.2f s "
         "(best of 3; %s)  target ≤ %.1f s: %s" % (
