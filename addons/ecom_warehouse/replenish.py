@@ -82,7 +82,8 @@ class Line(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('quantity', 'DESC'), ('product', 'ASC')]
+        cls._order = [
+            ('quantity', 'DESC'), ('product', 'ASC'), ('id', 'ASC')]
         cls._buttons.update({
                 'create_requests': {
                     'invisible': Eval('request') | ~Eval('quantity'),

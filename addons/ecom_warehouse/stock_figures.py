@@ -331,7 +331,8 @@ class Figure(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('warehouse', 'ASC'), ('product', 'ASC')]
+        cls._order = [
+            ('warehouse', 'ASC'), ('product', 'ASC'), ('id', 'ASC')]
 
     @classmethod
     def table_query(cls):
