@@ -20,3 +20,6 @@ bench:           ## order pipeline, platform download, packing on a throwaway Po
 		&& .venv/bin/ecom-bench waves --shipments $(or $(SHIPMENTS),1000 10000)'
 	.venv/bin/ecom-bench labels --labels $(or $(LABELS),2000)
 	.venv/bin/ecom-bench iot --parcels $(or $(IOT_PARCELS),30)
+	scripts/with-postgresql env PYTHONOPTIMIZE=1 .venv/bin/ecom-bench stock \
+		--products $(or $(STOCK_PRODUCTS),5000) \
+		--shipments $(or $(STOCK_SHIPMENTS),10000)

@@ -209,20 +209,13 @@ class Order(metaclass=PoolMeta):
     @classmethod
     def _exception_context(cls, orders):
         pool = Pool()
-        Product = pool.get('product.product')
         Blacklist = pool.get('ecom.blacklist')
-        Date = pool.get('ir.date')
-        stock = {}
         by_warehouse = {}
         for order in orders:
             warehouse = order.warehouse or order.shop.warehouse
             by_warehouse.setdefault(warehouse, set()).update(
                 l.product.id for l in order.lines if l.product)
-        for warehouse, product_ids in by_warehouse.items():
-            with Transaction().set_context(locations=[warehouse.id],
-                    stock_date_end=Date.today(), with_childs=True):
-                stock[warehouse.id] = {p.id: p.forecast_quantity
-                    for p in Product.browse(list(product_ids))}
+        stock = cls._available_stock(by_warehouse)
         values = {v for o in orders for v in [o.buyer, o.receiver_phone]
             if v}
         mergeable = {}
@@ -238,6 +231,21 @@ class Order(metaclass=PoolMeta):
                     [('value', 'in', list(values))])},
             'mergeable': mergeable,
             }
+
+    @classmethod
+    def _available_stock(cls, by_warehouse):
+        """Return the stock the shops may still sell of the product ids
+        per warehouse in by_warehouse, by warehouse id and product id"""
+        pool = Pool()
+        Product = pool.get('product.product')
+        Date = pool.get('ir.date')
+        stock = {}
+        for warehouse, product_ids in by_warehouse.items():
+            with Transaction().set_context(locations=[warehouse.id],
+                    stock_date_end=Date.today(), with_childs=True):
+                stock[warehouse.id] = {p.id: p.forecast_quantity
+                    for p in Product.browse(list(product_ids))}
+        return stock
 
     @classmethod
     def _intake_exceptions(cls, orders):

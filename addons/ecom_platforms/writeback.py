@@ -200,14 +200,10 @@ class Shop(metaclass=PoolMeta):
 
     def stock_to_push(self, listings):
         "Quantity to show per listing: available less safety, capped"
-        pool = Pool()
-        Product = pool.get('product.product')
-        Date = pool.get('ir.date')
-        products = list({li.product.id for li in listings if li.product})
-        with Transaction().set_context(locations=[self.warehouse.id],
-                stock_date_end=Date.today(), with_childs=True):
-            available = {p.id: p.forecast_quantity
-                for p in Product.browse(products)}
+        Order = Pool().get('ecom.order')
+        products = {li.product.id for li in listings if li.product}
+        available = Order._available_stock(
+            {self.warehouse: products})[self.warehouse.id]
         keep = 1 - (self.stock_safety or 0) / 100
         result = {}
         for listing in listings:

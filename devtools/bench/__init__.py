@@ -7,6 +7,7 @@ TRYTOND_DATABASE_URI (use a throwaway server: ``make bench``).
     ecom-bench packing --parcels 1000       # scans and shipping
     ecom-bench waves --shipments 1000 10000 # waves and pick lists
     ecom-bench iot --parcels 30 --boxes 20  # packing stations' boxes
+    ecom-bench stock --products 5000        # available-stock figures
 """
 import argparse
 import importlib
@@ -18,6 +19,7 @@ BENCHMARKS = {
     'packing': "scan round trip through the server and shipping",
     'waves': "waves and their pick lists of assigned shipments",
     'iot': "packing stations' boxes: weight, labels, long polls, idle CPU",
+    'stock': "available-stock figures of every product and warehouse",
     }
 
 
