@@ -51,18 +51,24 @@ def find_parcels(carrier, company, waybills):
     return found
 
 
-def our_freight(shipment, waybill, billed_weight):
+def our_freight(shipment, waybill, billed_weight, templates=None):
     """Return our chargeable weight and freight for the waybill of the
-    shipment, and our tariff for the billed weight"""
+    shipment, and our tariff for the billed weight; templates caches the
+    carrier's template by warehouse and date"""
     carrier = shipment.carrier
-    parcels = [p for p in shipment.ecom_freight_parcels() if p[0] == waybill]
+    every = shipment.ecom_freight_parcels()
+    parcels = [p for p in every if p[0] == waybill]
     if not parcels or waybill == shipment.shipping_reference:
-        parcels = shipment.ecom_freight_parcels()
+        parcels = every
     with Transaction().set_context(shipment.ecom_freight_context(parcels)):
         parcel = freight_parcel()
-        template = (carrier.get_freight_template(
-                parcel['warehouse'], parcel['date'])
-            if carrier.carrier_cost_method == 'ecom_freight' else None)
+        key = carrier.id, parcel['warehouse'], parcel['date']
+        templates = {} if templates is None else templates
+        if key not in templates:
+            templates[key] = (carrier.get_freight_template(
+                    parcel['warehouse'], parcel['date'])
+                if carrier.carrier_cost_method == 'ecom_freight' else None)
+        template = templates[key]
     weights = list(zip(parcel['weights'], parcel['volumes']))
     if not template:
         amount = shipment.cost_used
@@ -124,7 +130,7 @@ def check_rows(bill, rows, mapping):
     found = find_parcels(bill.carrier, bill.company, waybills)
     before = billed_before(bill, waybills)
     shipments = {s.id: s for s in Shipment.browse(list(set(found.values())))}
-    seen, lines = set(), []
+    seen, lines, templates = set(), [], {}
     for number, values in rows:
         waybill = values['waybill']
         line = {
@@ -138,7 +144,8 @@ def check_rows(bill, rows, mapping):
             }
         shipment = shipments.get(found.get(waybill))
         if shipment:
-            our = our_freight(shipment, waybill, float(values['weight']))
+            our = our_freight(
+                shipment, waybill, float(values['weight']), templates)
             line.update(shipment=shipment.id, our_weight=our[0],
                 our_amount=cents(our[1]), tariff_amount=cents(our[2]))
         if waybill in seen or waybill in before:

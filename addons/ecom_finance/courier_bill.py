@@ -122,7 +122,7 @@ def parse_bill(data, filename, mapping=None):
     """Return the header names used by kind and the bill's rows as
     (line number, values) in the file's order"""
     mapping = mapping or {}
-    columns, rows = None, []
+    columns, rows, total = None, [], None
     for number, row in enumerate(read_rows(data, filename), 1):
         if not any(clean(c) for c in row):
             continue
@@ -132,6 +132,11 @@ def parse_bill(data, filename, mapping=None):
                 header = {k: clean(row[i]) for k, i in columns.items()}
             continue
         if SUMMARY.match(clean(row[0])):
+            if len(row) > columns['amount']:
+                try:
+                    total = (number, parse_number(row[columns['amount']]))
+                except ValueError:
+                    pass
             continue
         if len(row) <= max(columns.values()):
             raise CourierBillError('short_line', file=filename, line=number)
@@ -159,4 +164,8 @@ def parse_bill(data, filename, mapping=None):
         raise CourierBillError('no_header', file=filename)
     if not rows:
         raise CourierBillError('empty', file=filename)
+    if total and total[1] != sum(v['amount'] for _, v in rows):
+        # a file cut at the end of a line shows only by its total
+        raise CourierBillError('total', file=filename, line=total[0],
+            total=total[1], sum=sum(v['amount'] for _, v in rows))
     return header, rows

@@ -6,6 +6,7 @@ TRYTOND_DATABASE_URI (use a throwaway server: ``make bench``).
     ecom-bench labels --labels 2000         # waybill PDF/ZPL labels per second
     ecom-bench packing --parcels 1000       # scans and shipping
     ecom-bench waves --shipments 1000 10000 # waves and pick lists
+    ecom-bench finance --rows 10000 100000  # courier bill check, freight
 """
 import argparse
 import importlib
@@ -16,6 +17,7 @@ BENCHMARKS = {
     'labels': "waybill labels per second, as PDF, ZPL and TSPL",
     'packing': "scan round trip through the server and shipping",
     'waves': "waves and their pick lists of assigned shipments",
+    'finance': "courier bill check and freight estimate",
     }
 
 

@@ -58,7 +58,8 @@ class CourierBillArithmeticTestCase(unittest.TestCase):
                 self.assertEqual(parse_date(text), dt.date(2026, 11, 3))
 
 
-class CarrierBillTestCase(unittest.TestCase):
+class ShippedParcelsCase(unittest.TestCase):
+    "ZTO priced by its freight template ships the seller's parcels"
 
     def setUp(self):
         self.config = activate_seller(['ecom_finance'])
@@ -107,6 +108,9 @@ class CarrierBillTestCase(unittest.TestCase):
         Bill = Model.get('ecom.carrier_bill')
         bill, = Bill.find([('name', '=', filename)])
         return bill
+
+
+class CarrierBillTestCase(ShippedParcelsCase):
 
     def test_check_accept_dispute_and_invoice(self):
         "The bill is checked, decided and invoiced onto the shipments"
@@ -237,6 +241,10 @@ class CarrierBillTestCase(unittest.TestCase):
                 (csv_bytes([['账务流水号', '业务流水号', '收入金额'],
                             ['2026', 'T1', '3']]),
                     'alipay.csv', '"alipay.csv" is not a courier bill'),
+                (csv_bytes(zto_bill(good)[:-1] + [
+                            ['合计', '', '', '', '', '6.00', '']]),
+                    'total.csv', '"total.csv", line 4: the total 6.00 differs '
+                    'from the sum 3.00 of the rows'),
                 (csv_bytes(zto_bill()), 'empty.csv',
                     '"empty.csv" has no waybill rows'),
                 (b'PK\x03\x04broken', 'zto.xlsx', '"zto.xlsx" cannot be read'),
