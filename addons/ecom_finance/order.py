@@ -1,6 +1,7 @@
 # This file is part of ecom suite. Classes are registered in tryton.cfg.
 """The order center's carrier choice prices freight templates: the
-warehouse chosen for the order is the one its parcel ships from."""
+warehouse chosen for the order is the one its parcel ships from. The
+order shows the actual freight of its parcels beside the estimate."""
 from decimal import Decimal
 
 from trytond.model import fields
