@@ -6,7 +6,7 @@ The freight of a shipment is its cost: our tariff for the weighed parcel
 when it ships, the courier's accepted bill once it is allocated."""
 from decimal import Decimal
 
-from sql import Literal, Null
+from sql import Null
 from sql.aggregate import Count, Min, Sum
 from sql.conditionals import Coalesce
 
@@ -94,7 +94,7 @@ class FreightReport(ModelSQL, ModelView):
                 shipment.carrier.as_('carrier'),
                 shipment.effective_date.as_('date'),
                 address.subdivision.as_('subdivision'),
-                Count(Literal('*')).as_('parcels'),
+                Count(shipment.id).as_('parcels'),
                 Sum(Coalesce(shipment.internal_weight, 0)).as_('weight'),
                 Sum(Coalesce(shipment.cost, 0)).as_('cost'),
                 where=where,
