@@ -23,3 +23,5 @@ bench:           ## order pipeline, platform download, packing on a throwaway Po
 	scripts/with-postgresql env PYTHONOPTIMIZE=1 .venv/bin/ecom-bench stock \
 		--products $(or $(STOCK_PRODUCTS),5000) \
 		--shipments $(or $(STOCK_SHIPMENTS),10000)
+	scripts/with-postgresql env PYTHONOPTIMIZE=1 .venv/bin/ecom-bench finance \
+		--rows $(or $(BILL_ROWS),10000)

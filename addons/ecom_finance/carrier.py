@@ -76,6 +76,21 @@ class Carrier(metaclass=PoolMeta):
                 return template
 
 
+def freight_context(weights, address, warehouse, date, volumes=None):
+    """Return the context keys that price parcels of the weights (kg) and
+    volumes (cm³) to the address from the warehouse on the date"""
+    return {
+        'weights': list(weights),
+        'ecom_freight_volumes': list(volumes or []),
+        'ecom_freight_subdivision': (
+            address.subdivision.id
+            if address and address.subdivision else None),
+        'ecom_freight_city': address.city if address else None,
+        'ecom_freight_warehouse': warehouse.id if warehouse else None,
+        'ecom_freight_date': date,
+        }
+
+
 def freight_parcel():
     """Return the parcels and their destination from the context, with the
     order of the order center standing in for missing keys"""

@@ -1,6 +1,7 @@
 # This file is part of ecom suite. Classes are registered in tryton.cfg.
 from trytond.pool import Pool, PoolMeta
 
+from .carrier import freight_context
 from .stock import kilograms
 
 
@@ -24,16 +25,6 @@ class Sale(metaclass=PoolMeta):
                     line.unit.compute_qty(
                         line.unit, line.quantity, line.product.default_uom)
                     if line.unit else line.quantity)
-        address = self.shipment_address
-        context.update({
-                'weights': [weight],
-                'ecom_freight_subdivision': (
-                    address.subdivision.id
-                    if address and address.subdivision else None),
-                'ecom_freight_city': address.city if address else None,
-                'ecom_freight_warehouse': (
-                    self.warehouse.id if self.warehouse else None),
-                'ecom_freight_date': (
-                    self.sale_date or Date.today()),
-                })
+        context.update(freight_context([weight], self.shipment_address,
+                self.warehouse, self.sale_date or Date.today()))
         return context

@@ -4,6 +4,8 @@ or the shipment's weight when it has none."""
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 
+from .carrier import freight_context
+
 
 def kilograms(uom, weight):
     "Return the weight of the unit in kg"
@@ -49,35 +51,36 @@ class ShipmentOut(metaclass=PoolMeta):
 
     @fields.depends('carrier', 'delivery_address', 'warehouse',
         'effective_date', 'planned_date', 'root_packages', 'weight',
-        'weight_uom', 'volume', 'volume_uom')
+        'weight_uom', 'volume', 'volume_uom', 'shipping_reference')
     def _get_carrier_context(self):
-        pool = Pool()
-        Date = pool.get('ir.date')
         context = super()._get_carrier_context()
         if (not self.carrier
                 or self.carrier.carrier_cost_method != 'ecom_freight'):
             return context
         context = dict(context)
-        weights, volumes = [], []
-        for package in self.root_packages or []:
-            weights.append(kilograms(
-                    package.weight_uom, package.total_weight))
-            volumes.append(package_volume(package))
-        if not weights:
-            weights.append(kilograms(self.weight_uom, self.weight))
-            volumes.append(cubic_centimeters(self.volume_uom, self.volume))
-        address = self.delivery_address
-        context.update({
-                'weights': weights,
-                'ecom_freight_volumes': volumes,
-                'ecom_freight_subdivision': (
-                    address.subdivision.id
-                    if address and address.subdivision else None),
-                'ecom_freight_city': address.city if address else None,
-                'ecom_freight_warehouse': (
-                    self.warehouse.id if self.warehouse else None),
-                'ecom_freight_date': (
-                    self.effective_date or self.planned_date
-                    or Date.today()),
-                })
+        context.update(self.ecom_freight_context())
         return context
+
+    def ecom_freight_context(self, parcels=None):
+        """Return the context that prices the parcels (all the shipment's
+        by default) on the shipping date"""
+        Date = Pool().get('ir.date')
+        if parcels is None:
+            parcels = self.ecom_freight_parcels()
+        return freight_context([w for _, w, _ in parcels],
+            self.delivery_address, self.warehouse,
+            self.effective_date or self.planned_date or Date.today(),
+            volumes=[v for _, _, v in parcels])
+
+    def ecom_freight_parcels(self):
+        """Return the parcels of the shipment as (waybill number, weight in
+        kg, volume in cm³): its packages as weighed, else the shipment"""
+        parcels = [(
+                package.shipping_reference,
+                kilograms(package.weight_uom, package.total_weight),
+                package_volume(package))
+            for package in self.root_packages or []]
+        return parcels or [(
+                self.shipping_reference,
+                kilograms(self.weight_uom, self.weight),
+                cubic_centimeters(self.volume_uom, self.volume))]

@@ -8,6 +8,7 @@ TRYTOND_DATABASE_URI (use a throwaway server: ``make bench``).
     ecom-bench waves --shipments 1000 10000 # waves and pick lists
     ecom-bench iot --parcels 30 --boxes 20  # packing stations' boxes
     ecom-bench stock --products 5000        # available-stock figures
+    ecom-bench finance --rows 10000 100000  # courier bill check, freight
 """
 import argparse
 import importlib
@@ -20,6 +21,7 @@ BENCHMARKS = {
     'waves': "waves and their pick lists of assigned shipments",
     'iot': "packing stations' boxes: weight, labels, long polls, idle CPU",
     'stock': "available-stock figures of every product and warehouse",
+    'finance': "courier bill check and freight estimate",
     }
 
 
