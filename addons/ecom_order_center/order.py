@@ -89,6 +89,7 @@ lists), inserting its name where it belongs, and defining the step's
 method; it does not override ``write``, ``create`` or another step.
 """
 import json
+import re
 from datetime import datetime
 from decimal import Decimal
 
@@ -136,6 +137,14 @@ FINDING_ACTIONS = [
 RULE_SIZE = 255
 # The platform's values are frozen once the order passed the checks
 _FROZEN = ~Eval('state').in_(list(CHECKED_STATES))
+# What the search box text is looked for in, beside the platform order id
+SEARCH_FIELDS = ['buyer', 'receiver_name', 'receiver_phone', 'tracking_number',
+    'seller_memo', 'lines.title', 'lines.product.code',
+    'lines.listing.outer_code']
+# Order ids pasted from a spreadsheet are one a line, or beside each other
+ID_SEPARATORS = re.compile(r'[\s,，;；、]+')
+# A token that can be a platform order id: letters and digits, a digit in it
+ORDER_ID_TOKEN = re.compile(r'(?=.*\d)[0-9A-Za-z_-]{6,}')
 
 
 def cut(text, size):
@@ -317,6 +326,57 @@ class Order(Workflow, ModelSQL, ModelView):
 
     def get_company(self, name):
         return self.shop.company.id
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        """The search box finds an order by its platform id (several ids
+        at once, pasted one a line), buyer, receiver, phone (its last
+        digits too), tracking number, seller memo, or a line's title or
+        product code"""
+        _, operator, value = clause[:3]
+        negative = operator.startswith('!') or operator.startswith('not ')
+        domain = ['AND' if negative else 'OR',
+            ('platform_order_id', operator, value),
+            *((f, operator, value) for f in SEARCH_FIELDS)]
+        if isinstance(value, str) and not negative:
+            ids = [t for t in ID_SEPARATORS.split(value.strip('%')) if t]
+            if len(ids) > 1:
+                domain.append(('platform_order_id', 'in', ids))
+        return domain
+
+    @classmethod
+    def search(cls, domain, *args, **kwargs):
+        return super().search(cls._pasted_order_ids(domain), *args, **kwargs)
+
+    @classmethod
+    def _pasted_order_ids(cls, domain):
+        """The web client splits the search box text on spaces into clauses
+        on the name that must all hold: when each is an order id, as ids
+        pasted from a spreadsheet are, an order with any of them is found
+        too"""
+        def is_clause(d):
+            return (isinstance(d, (list, tuple)) and bool(d)
+                and isinstance(d[0], str) and d[0] not in {'AND', 'OR'})
+
+        def name_token(d):
+            if (is_clause(d) and len(d) == 3 and d[0] == 'rec_name'
+                    and d[1] == 'ilike' and isinstance(d[2], str)):
+                return d[2].strip('%')
+
+        if not isinstance(domain, list) or is_clause(domain):
+            return domain
+        domain = [d if isinstance(d, str) else cls._pasted_order_ids(d)
+            for d in domain]
+        if domain and domain[0] == 'OR':
+            return domain
+        tokens = [name_token(d) for d in domain]
+        ids = [t for t in tokens if t is not None]
+        if len(ids) < 2 or not all(ORDER_ID_TOKEN.fullmatch(t) for t in ids):
+            return domain
+        names = [d for d, t in zip(domain, tokens) if t is not None]
+        others = [d for d, t in zip(domain, tokens)
+            if t is None and d != 'AND']
+        return [*others, ['OR', ('platform_order_id', 'in', ids), names]]
 
     @classmethod
     def search_company(cls, name, clause):
