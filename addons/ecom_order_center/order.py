@@ -96,9 +96,10 @@ from decimal import Decimal
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.pool import Pool
-from trytond.pyson import Eval
+from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
+from .platform_status import status_name
 from .validate import TEXT_LIMITS
 
 # a split part's platform order id is the root's with a suffix (merge.py)
@@ -137,6 +138,17 @@ FINDING_ACTIONS = [
 RULE_SIZE = 255
 # The platform's values are frozen once the order passed the checks
 _FROZEN = ~Eval('state').in_(list(CHECKED_STATES))
+# The flag colours sellers set on Taobao, Tmall and JD, and how a list
+# shows them
+FLAGS = [
+    ('0', "No Flag"),
+    ('1', "Red Flag"),
+    ('2', "Yellow Flag"),
+    ('3', "Green Flag"),
+    ('4', "Blue Flag"),
+    ('5', "Purple Flag"),
+    ]
+FLAG_VISUALS = {1: 'danger', 2: 'warning', 3: 'success', 5: 'muted'}
 # What the search box text is looked for in, beside the platform order id
 SEARCH_FIELDS = ['buyer', 'receiver_name', 'receiver_phone', 'tracking_number',
     'seller_memo', 'lines.title', 'lines.product.code',
@@ -214,6 +226,16 @@ class Order(Workflow, ModelSQL, ModelView):
     seller_memo = fields.Text("Seller Memo")
     seller_flag = fields.Integer("Seller Flag",
         help="The coloured flag the seller set on the platform (0 = none).")
+    flag = fields.Function(fields.Selection(FLAGS, "Flag",
+            help="The coloured flag the seller set on the platform."),
+        'get_flag', searcher='search_flag')
+    platform_status_name = fields.Function(fields.Char("Platform Status",
+            help="The order's status on the platform, with the code the "
+            "platform sent."),
+        'get_platform_status_name')
+    items = fields.Function(fields.Char("Items",
+            help="What the order holds: each line's code and quantity."),
+        'get_items')
     order_date = fields.DateTime("Order Date",
         states={'readonly': _FROZEN})
     pay_date = fields.DateTime("Pay Date", states={'readonly': _FROZEN})
@@ -326,6 +348,44 @@ class Order(Workflow, ModelSQL, ModelView):
 
     def get_company(self, name):
         return self.shop.company.id
+
+    def get_flag(self, name):
+        flag = str(self.seller_flag or 0)
+        return flag if flag in dict(FLAGS) else None
+
+    @classmethod
+    def search_flag(cls, name, clause):
+        _, operator, value = clause[:3]
+        values = value if isinstance(value, (list, tuple)) else [value]
+        flags = [int(v) for v in values if v] + (
+            [0, None] if any(not v or v == '0' for v in values) else [])
+        if operator in {'!=', 'not in'}:
+            return [('seller_flag', 'not in', flags)]
+        return [('seller_flag', 'in', flags)]
+
+    def get_platform_status_name(self, name):
+        return status_name(self.shop.platform, self.platform_status)
+
+    @classmethod
+    def get_items(cls, orders, name):
+        "Each line's product code (or its title) and quantity"
+        items = {}
+        for order in orders:
+            items[order.id] = ', '.join('%s×%g' % (
+                    (line.product.code if line.product else None)
+                    or (line.listing.outer_code if line.listing else None)
+                    or line.title or '', line.quantity or 0)
+                for line in order.lines)
+        return items
+
+    @classmethod
+    def view_attributes(cls):
+        visual = ''
+        for flag, style in FLAG_VISUALS.items():
+            visual = If(Eval('seller_flag', 0) == flag, style, visual)
+        return super().view_attributes() + [
+            ('/tree/field[@name="flag"]', 'visual', visual),
+            ]
 
     @classmethod
     def search_rec_name(cls, name, clause):
