@@ -138,6 +138,34 @@ class ScreensTestCase(unittest.TestCase):
         self.assertEqual(untranslated, [])
 
     @with_transaction()
+    def test_overrides_load_the_chinese_they_complete(self):
+        """On a new database ir and res are activated before Chinese is
+        chosen: our overrides load their Chinese first, then complete it"""
+        import os
+
+        from trytond.modules import get_module_info
+        pool = Pool()
+        Translation = pool.get('ir.translation')
+        Menu = pool.get('ir.ui.menu')
+        ModelData = pool.get('ir.model.data')
+        Translation.delete(Translation.search([
+                    ('lang', '=', 'zh_CN'),
+                    ('module', 'in', ['ir', 'res']),
+                    ]))
+        Translation._translation_cache.clear()
+        path = os.path.join(
+            get_module_info('ecom_order_center')['directory'],
+            'locale', 'override', 'zh_CN.po')
+        Translation.translation_import('zh_CN', 'ecom_order_center', [path])
+
+        administration = Menu(ModelData.get_id('ir', 'menu_administration'))
+        reports = Menu(ModelData.get_id('ir', 'menu_action_report_form'))
+        with Transaction().set_context(language='zh_CN'):
+            # Tryton's own and ours
+            self.assertEqual(Menu(administration.id).name, "管理")
+            self.assertEqual(Menu(reports.id).name, "报表")
+
+    @with_transaction()
     def test_every_string_is_translated(self):
         "Strings, help texts, menus, messages and views are all in zh_CN"
         pool = Pool()

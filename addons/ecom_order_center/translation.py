@@ -3,8 +3,11 @@
 """Our locale/override/zh_CN.po files complete Tryton's own Chinese: an
 entry whose context names another module ("field:sale.sale,party:sale.")
 overrides that module's translation when the module is loaded."""
+import os
+
 import polib
 
+from trytond.modules import get_module_info
 from trytond.pool import Pool, PoolMeta
 
 
@@ -13,19 +16,32 @@ class Translation(metaclass=PoolMeta):
 
     @classmethod
     def translation_import(cls, lang, module, po_path):
+        if isinstance(po_path, str):
+            po_path = [po_path]
+        overrides = cls._overrides(po_path)
+        cls._load_overridden(lang, {k[0] for k in overrides})
         count = super().translation_import(lang, module, po_path)
-        cls._confirm_overrides(lang, module, po_path)
+        cls._confirm_overrides(lang, module, overrides)
         return count
 
     @classmethod
-    def _confirm_overrides(cls, lang, module, po_path):
-        """Clear the fuzzy flag of the overridden translations whose value
-        an override repeats: Tryton only writes an override that changes the
-        value, so a fuzzy translation it confirms would stay hidden."""
-        pool = Pool()
-        ModelData = pool.get('ir.model.data')
-        if isinstance(po_path, str):
-            po_path = [po_path]
+    def _load_overridden(cls, lang, modules):
+        """Load the language of the overridden modules that lack it: an
+        override replaces a translation, which must be there. A module
+        activated before the language was chosen (ir and res on a new
+        database) has not loaded it."""
+        for name in sorted(modules):
+            if cls.search([('lang', '=', lang), ('module', '=', name)],
+                    limit=1):
+                continue
+            path = os.path.join(get_module_info(name)['directory'],
+                'locale', f'{lang}.po')
+            if os.path.exists(path):
+                cls.translation_import(lang, name, [path])
+
+    @staticmethod
+    def _overrides(po_path):
+        "The translation of each overridden string, by module and context"
         overrides = {}
         for path in po_path:
             for entry in polib.pofile(path):
@@ -36,6 +52,14 @@ class Translation(metaclass=PoolMeta):
                     res_module, fs_id = res_id.split('.', 1)
                     overrides[res_module, fs_id, ttype, name, entry.msgid] = (
                         entry.msgstr)
+        return overrides
+
+    @classmethod
+    def _confirm_overrides(cls, lang, module, overrides):
+        """Clear the fuzzy flag of the overridden translations whose value
+        an override repeats: Tryton only writes an override that changes the
+        value, so a fuzzy translation it confirms would stay hidden."""
+        ModelData = Pool().get('ir.model.data')
         if not overrides:
             return
         modules = list({k[0] for k in overrides})
