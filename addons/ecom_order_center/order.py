@@ -148,7 +148,7 @@ FLAGS = [
     ('4', "Blue Flag"),
     ('5', "Purple Flag"),
     ]
-FLAG_VISUALS = {1: 'danger', 2: 'warning', 3: 'success', 5: 'muted'}
+FLAG_VISUALS = {'1': 'danger', '2': 'warning', '3': 'success', '5': 'muted'}
 # What the search box text is looked for in, beside the platform order id
 SEARCH_FIELDS = ['buyer', 'receiver_name', 'receiver_phone', 'tracking_number',
     'seller_memo', 'lines.title', 'lines.product.code',
@@ -382,7 +382,7 @@ class Order(Workflow, ModelSQL, ModelView):
     def view_attributes(cls):
         visual = ''
         for flag, style in FLAG_VISUALS.items():
-            visual = If(Eval('seller_flag', 0) == flag, style, visual)
+            visual = If(Eval('flag') == flag, style, visual)
         return super().view_attributes() + [
             ('/tree/field[@name="flag"]', 'visual', visual),
             ]
