@@ -93,6 +93,8 @@ import re
 from datetime import datetime
 from decimal import Decimal
 
+from sql.operators import ILike
+
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.pool import Pool
@@ -150,9 +152,9 @@ FLAGS = [
     ]
 FLAG_VISUALS = {'1': 'danger', '2': 'warning', '3': 'success', '5': 'muted'}
 # What the search box text is looked for in, beside the platform order id
+# (the memo, a text, is searched apart: see search_rec_name)
 SEARCH_FIELDS = ['buyer', 'receiver_name', 'receiver_phone', 'tracking_number',
-    'seller_memo', 'lines.title', 'lines.product.code',
-    'lines.listing.outer_code']
+    'lines.title', 'lines.product.code', 'lines.listing.outer_code']
 # Order ids pasted from a spreadsheet are one a line, or beside each other
 ID_SEPARATORS = re.compile(r'[\s,，;；、]+')
 # A token that can be a platform order id: letters and digits, a digit in it
@@ -398,6 +400,13 @@ class Order(Workflow, ModelSQL, ModelView):
         domain = ['AND' if negative else 'OR',
             ('platform_order_id', operator, value),
             *((f, operator, value) for f in SEARCH_FIELDS)]
+        if isinstance(value, str) and operator in {'ilike', 'not ilike'}:
+            # PostgreSQL searches a text by its words, which Chinese has
+            # no spaces between: the memo is matched as a plain string
+            table = cls.__table__()
+            domain.append(('id', 'not in' if negative else 'in',
+                    table.select(table.id,
+                        where=ILike(table.seller_memo, value))))
         if isinstance(value, str) and not negative:
             ids = [t for t in ID_SEPARATORS.split(value.strip('%')) if t]
             if len(ids) > 1:
