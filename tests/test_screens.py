@@ -1,5 +1,6 @@
 """Checks on the suite's screens that Tryton's ModuleTestCase does not make:
 the web client can draw them and a clerk reads them in Chinese."""
+import re
 import unittest
 
 import polib
@@ -9,9 +10,84 @@ from trytond.modules.ecom_order_center.tests.tools import SUITE_MODULES
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
+from trytond.transaction import Transaction
+
+# A word in English: lower case letters, outside placeholders; acronyms
+# (IBAN, BIC, MIME, XML ID), codes and units are allowed.
+ENGLISH = re.compile(r'[A-Za-z]*[a-z]{2,}')
+PLACEHOLDER = re.compile(r'%\(\w+\)\w|\$\{\w+\}|\[\d+:|<[^>]*>')
+
+
+# Read as they are: names of products and file formats, time zones, and the
+# platforms' own words for an application's credentials
+KEPT = {'App Key', 'App Secret', 'Skype', 'Jabber'}
+CODES = {('company.company', 'timezone'), ('ir.action.report', 'extension'),
+    ('ir.action.report', 'template_extension')}
+
+
+def english(text):
+    return bool(text and ENGLISH.search(PLACEHOLDER.sub('', text)))
+
+
+def arch_strings(arch):
+    "The texts a view's arch shows: labels, pages, buttons, help, confirm"
+    for element in etree.fromstring(arch).iter():
+        for attribute in ['string', 'help', 'confirm', 'sum']:
+            if element.get(attribute):
+                yield (element.tag, element.get('name'), attribute), (
+                    element.get(attribute))
+
+
+def screen_strings():
+    """The texts of every screen a menu opens, in the transaction's
+    language: menus, tabs, views, fields, selections, buttons, the
+    actions, reports and wizards of each screen's toolbar and every
+    message of the modules"""
+    pool = Pool()
+    Menu = pool.get('ir.ui.menu')
+    ActionKeyword = pool.get('ir.action.keyword')
+    Message = pool.get('ir.message')
+    ModelButton = pool.get('ir.model.button')
+    strings = {}
+    models = set()
+    for menu in Menu.search([]):
+        strings['menu', menu.id] = menu.name
+        action = menu.action
+        if not action or action.type != 'ir.action.act_window':
+            continue
+        window = pool.get('ir.action.act_window')(action.id)
+        models.add(window.res_model)
+        for domain in window.act_window_domains:
+            strings['tab', menu.id, domain.id] = domain.name
+        for view in window.act_window_views:
+            models.add(view.view.model)
+    for model in sorted(models):
+        Model = pool.get(model)
+        for view_type in ['tree', 'form']:
+            view = Model.fields_view_get(view_type=view_type)
+            for key, text in arch_strings(view['arch']):
+                strings['view', model, view_type, key] = text
+            for name, field in view['fields'].items():
+                strings['field', model, name] = field.get('string')
+                strings['help', model, name] = field.get('help')
+                selection = field.get('selection')
+                if isinstance(selection, list) and (model, name) not in CODES:
+                    for value, label in selection:
+                        strings['selection', model, name, value] = label
+        for keyword in ActionKeyword.search([
+                    ('model', '=', f'{model},-1'),
+                    ]):
+            strings['toolbar', model, keyword.id] = keyword.action.name
+    for button in ModelButton.search([('model', 'in', list(models))]):
+        strings['button', button.model, button.name] = button.string
+        strings['confirm', button.model, button.name] = button.confirm
+    for message in Message.search([]):
+        strings['message', message.id] = message.text
+    return strings
 
 
 class ScreensTestCase(unittest.TestCase):
+    maxDiff = None
 
     @classmethod
     def setUpClass(cls):
@@ -42,6 +118,52 @@ class ScreensTestCase(unittest.TestCase):
                     self.assertFalse(
                         type_ == 'datetime' and not field.get('widget'),
                         "datetime list columns need widget date or time")
+
+    @with_transaction()
+    def test_tryton_screens_read_in_chinese(self):
+        "Every menu and what the screens it opens show are in zh_CN"
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        chinese, = Lang.search([('code', '=', 'zh_CN')])
+        Lang.load_translations([chinese])
+
+        with Transaction().set_context(language='en'):
+            source = screen_strings()
+        with Transaction().set_context(language='zh_CN'):
+            shown = screen_strings()
+        self.assertGreater(len([k for k in source if k[0] == 'menu']), 150)
+        untranslated = sorted(f'{key}: {text!r}'
+            for key, text in source.items()
+            if english(text) and shown[key] == text and text not in KEPT)
+        self.assertEqual(untranslated, [])
+
+    @with_transaction()
+    def test_overrides_load_the_chinese_they_complete(self):
+        """On a new database ir and res are activated before Chinese is
+        chosen: our overrides load their Chinese first, then complete it"""
+        import os
+
+        from trytond.modules import get_module_info
+        pool = Pool()
+        Translation = pool.get('ir.translation')
+        Menu = pool.get('ir.ui.menu')
+        ModelData = pool.get('ir.model.data')
+        Translation.delete(Translation.search([
+                    ('lang', '=', 'zh_CN'),
+                    ('module', 'in', ['ir', 'res']),
+                    ]))
+        Translation._translation_cache.clear()
+        path = os.path.join(
+            get_module_info('ecom_order_center')['directory'],
+            'locale', 'override', 'zh_CN.po')
+        Translation.translation_import('zh_CN', 'ecom_order_center', [path])
+
+        administration = Menu(ModelData.get_id('ir', 'menu_administration'))
+        reports = Menu(ModelData.get_id('ir', 'menu_action_report_form'))
+        with Transaction().set_context(language='zh_CN'):
+            # Tryton's own and ours
+            self.assertEqual(Menu(administration.id).name, "管理")
+            self.assertEqual(Menu(reports.id).name, "报表")
 
     @with_transaction()
     def test_every_string_is_translated(self):

@@ -89,15 +89,19 @@ lists), inserting its name where it belongs, and defining the step's
 method; it does not override ``write``, ``create`` or another step.
 """
 import json
+import re
 from datetime import datetime
 from decimal import Decimal
+
+from sql.operators import ILike
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.pool import Pool
-from trytond.pyson import Eval
+from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
+from .platform_status import status_name
 from .validate import TEXT_LIMITS
 
 # a split part's platform order id is the root's with a suffix (merge.py)
@@ -136,6 +140,25 @@ FINDING_ACTIONS = [
 RULE_SIZE = 255
 # The platform's values are frozen once the order passed the checks
 _FROZEN = ~Eval('state').in_(list(CHECKED_STATES))
+# The flag colours sellers set on Taobao, Tmall and JD, and how a list
+# shows them
+FLAGS = [
+    ('0', "No Flag"),
+    ('1', "Red Flag"),
+    ('2', "Yellow Flag"),
+    ('3', "Green Flag"),
+    ('4', "Blue Flag"),
+    ('5', "Purple Flag"),
+    ]
+FLAG_VISUALS = {'1': 'danger', '2': 'warning', '3': 'success', '5': 'muted'}
+# What the search box text is looked for in, beside the platform order id
+# (the memo, a text, is searched apart: see search_rec_name)
+SEARCH_FIELDS = ['buyer', 'receiver_name', 'receiver_phone', 'tracking_number',
+    'lines.title', 'lines.product.code', 'lines.listing.outer_code']
+# Order ids pasted from a spreadsheet are one a line, or beside each other
+ID_SEPARATORS = re.compile(r'[\s,，;；、]+')
+# A token that can be a platform order id: letters and digits, a digit in it
+ORDER_ID_TOKEN = re.compile(r'(?=.*\d)[0-9A-Za-z_-]{6,}')
 
 
 def cut(text, size):
@@ -205,6 +228,16 @@ class Order(Workflow, ModelSQL, ModelView):
     seller_memo = fields.Text("Seller Memo")
     seller_flag = fields.Integer("Seller Flag",
         help="The coloured flag the seller set on the platform (0 = none).")
+    flag = fields.Function(fields.Selection(FLAGS, "Flag",
+            help="The coloured flag the seller set on the platform."),
+        'get_flag', searcher='search_flag')
+    platform_status_name = fields.Function(fields.Char("Platform Status",
+            help="The order's status on the platform, with the code the "
+            "platform sent."),
+        'get_platform_status_name')
+    items = fields.Function(fields.Char("Items",
+            help="What the order holds: each line's code and quantity."),
+        'get_items')
     order_date = fields.DateTime("Order Date",
         states={'readonly': _FROZEN})
     pay_date = fields.DateTime("Pay Date", states={'readonly': _FROZEN})
@@ -317,6 +350,102 @@ class Order(Workflow, ModelSQL, ModelView):
 
     def get_company(self, name):
         return self.shop.company.id
+
+    def get_flag(self, name):
+        flag = str(self.seller_flag or 0)
+        return flag if flag in dict(FLAGS) else None
+
+    @classmethod
+    def search_flag(cls, name, clause):
+        _, operator, value = clause[:3]
+        values = value if isinstance(value, (list, tuple)) else [value]
+        flags = [int(v) for v in values if v] + (
+            [0, None] if any(not v or v == '0' for v in values) else [])
+        if operator in {'!=', 'not in'}:
+            return [('seller_flag', 'not in', flags)]
+        return [('seller_flag', 'in', flags)]
+
+    def get_platform_status_name(self, name):
+        return status_name(self.shop.platform, self.platform_status)
+
+    @classmethod
+    def get_items(cls, orders, name):
+        "Each line's product code (or its title) and quantity"
+        items = {}
+        for order in orders:
+            items[order.id] = ', '.join('%s×%g' % (
+                    (line.product.code if line.product else None)
+                    or (line.listing.outer_code if line.listing else None)
+                    or line.title or '', line.quantity or 0)
+                for line in order.lines)
+        return items
+
+    @classmethod
+    def view_attributes(cls):
+        visual = ''
+        for flag, style in FLAG_VISUALS.items():
+            visual = If(Eval('flag') == flag, style, visual)
+        return super().view_attributes() + [
+            ('/tree/field[@name="flag"]', 'visual', visual),
+            ]
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        """The search box finds an order by its platform id (several ids
+        at once, pasted one a line), buyer, receiver, phone (its last
+        digits too), tracking number, seller memo, or a line's title or
+        product code"""
+        _, operator, value = clause[:3]
+        negative = operator.startswith('!') or operator.startswith('not ')
+        domain = ['AND' if negative else 'OR',
+            ('platform_order_id', operator, value),
+            *((f, operator, value) for f in SEARCH_FIELDS)]
+        if isinstance(value, str) and operator in {'ilike', 'not ilike'}:
+            # PostgreSQL searches a text by its words, which Chinese has
+            # no spaces between: the memo is matched as a plain string
+            table = cls.__table__()
+            domain.append(('id', 'not in' if negative else 'in',
+                    table.select(table.id,
+                        where=ILike(table.seller_memo, value))))
+        if isinstance(value, str) and not negative:
+            ids = [t for t in ID_SEPARATORS.split(value.strip('%')) if t]
+            if len(ids) > 1:
+                domain.append(('platform_order_id', 'in', ids))
+        return domain
+
+    @classmethod
+    def search(cls, domain, *args, **kwargs):
+        return super().search(cls._pasted_order_ids(domain), *args, **kwargs)
+
+    @classmethod
+    def _pasted_order_ids(cls, domain):
+        """The web client splits the search box text on spaces into clauses
+        on the name that must all hold: when each is an order id, as ids
+        pasted from a spreadsheet are, an order with any of them is found
+        too"""
+        def is_clause(d):
+            return (isinstance(d, (list, tuple)) and bool(d)
+                and isinstance(d[0], str) and d[0] not in {'AND', 'OR'})
+
+        def name_token(d):
+            if (is_clause(d) and len(d) == 3 and d[0] == 'rec_name'
+                    and d[1] == 'ilike' and isinstance(d[2], str)):
+                return d[2].strip('%')
+
+        if not isinstance(domain, list) or is_clause(domain):
+            return domain
+        domain = [d if isinstance(d, str) else cls._pasted_order_ids(d)
+            for d in domain]
+        if domain and domain[0] == 'OR':
+            return domain
+        tokens = [name_token(d) for d in domain]
+        ids = [t for t in tokens if t is not None]
+        if len(ids) < 2 or not all(ORDER_ID_TOKEN.fullmatch(t) for t in ids):
+            return domain
+        names = [d for d, t in zip(domain, tokens) if t is not None]
+        others = [d for d, t in zip(domain, tokens)
+            if t is None and d != 'AND']
+        return [*others, ['OR', ('platform_order_id', 'in', ids), names]]
 
     @classmethod
     def search_company(cls, name, clause):
