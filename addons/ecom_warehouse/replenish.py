@@ -131,11 +131,13 @@ class Line(ModelSQL, ModelView):
 
     def compute(self, slow_days, fast_floor):
         "Set the velocity, cover, suggested quantity and its explanation"
-        self.velocity = self.sold / self.days if self.days else 0
+        velocity = self.sold / self.days if self.days else 0
+        # shown to the cent, computed with in full
+        self.velocity = round(velocity, 2)
         position = self.book - self.promised + self.on_order
-        need = self.velocity * (self.lead_days + self.safety_days)
-        self.cover_days = (round(position / self.velocity, 1)
-            if self.velocity else None)
+        need = velocity * (self.lead_days + self.safety_days)
+        self.cover_days = (round(position / velocity, 1)
+            if velocity else None)
         short = need - position
         quantity = math.ceil(short) if short > 0 else 0
         if quantity and self.pack_size:
