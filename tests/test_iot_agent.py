@@ -14,12 +14,10 @@ import os
 import select
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import tty
 import unittest
@@ -27,6 +25,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from devtools.simulator.printer import RawPrinter
 from devtools.simulator.server import Simulator
 from tests.conftest import free_port
 
@@ -59,31 +58,6 @@ class Pty:
         os.unlink(self.link)
 
 
-class Printer:
-    "A TCP listener standing in for a label printer on port 9100"
-
-    def __init__(self):
-        self.socket = socket.create_server(('127.0.0.1', 0))
-        self.address = '127.0.0.1:%d' % self.socket.getsockname()[1]
-        self.received = []
-        threading.Thread(target=self.serve, daemon=True).start()
-
-    def serve(self):
-        while True:
-            try:
-                connection, _ = self.socket.accept()
-            except OSError:
-                return
-            with connection:
-                data = b''
-                while chunk := connection.recv(65536):
-                    data += chunk
-                self.received.append(data)
-
-    def close(self):
-        self.socket.close()
-
-
 def wait_for(condition, timeout=60, message=''):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -100,7 +74,7 @@ class StationEndToEndTestCase(unittest.TestCase):
     def setUpClass(cls):
         cls.directory = tempfile.mkdtemp()
         cls.simulator = Simulator(rate=0).start('127.0.0.1', 0)
-        cls.printer = Printer()
+        cls.printer = RawPrinter()
         cls.database = 'station_e2e_%d' % os.getpid()
         uri = os.environ.get('TRYTOND_DATABASE_URI', 'sqlite://')
         cache = os.environ.get('DB_CACHE') or os.path.join(

@@ -8,10 +8,10 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import threading
 import time
 import unittest
 
+from devtools.simulator.printer import RawPrinter
 from ecom_iot_agent import printers
 
 CUPSD = '/usr/sbin/cupsd'
@@ -54,9 +54,7 @@ class CupsTestCase(unittest.TestCase):
             raise unittest.SkipTest(reason)
         cls.directory = tempfile.mkdtemp()
         os.chmod(cls.directory, 0o755)
-        cls.listener = socket.create_server(('127.0.0.1', 0))
-        cls.received = []
-        threading.Thread(target=cls.serve, daemon=True).start()
+        cls.printer = RawPrinter()
         for name in ['spool', 'tmp', 'state', 'cache', 'ppd']:
             os.mkdir(os.path.join(cls.directory, name))
         cls.port = free_port()
@@ -88,27 +86,14 @@ class CupsTestCase(unittest.TestCase):
                 time.sleep(0.2)
         subprocess.run(['lpadmin', '-h', cls.server, '-p', 'zebra', '-E',
                 '-v', 'socket://127.0.0.1:%d' % (
-                    cls.listener.getsockname()[1])],
+                    cls.printer.port)],
             check=True, timeout=30)
-
-    @classmethod
-    def serve(cls):
-        while True:
-            try:
-                connection, _ = cls.listener.accept()
-            except OSError:
-                return
-            with connection:
-                data = b''
-                while chunk := connection.recv(65536):
-                    data += chunk
-                cls.received.append(data)
 
     @classmethod
     def tearDownClass(cls):
         cls.cupsd.terminate()
         cls.cupsd.wait(30)
-        cls.listener.close()
+        cls.printer.close()
         shutil.rmtree(cls.directory, ignore_errors=True)
 
     def test_raw_queue_gets_the_zpl(self):
@@ -118,9 +103,9 @@ class CupsTestCase(unittest.TestCase):
         job = printer.print(zpl, 'zpl')
         self.assertTrue(job.startswith('zebra-'), job)
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not self.received:
+        while time.monotonic() < deadline and not self.printer.received:
             time.sleep(0.2)
-        self.assertEqual(self.received, [zpl])
+        self.assertEqual(self.printer.received, [zpl])
 
     def test_unknown_queue_is_a_printer_error(self):
         printer = printers.CupsPrinter('nowhere@' + self.server)

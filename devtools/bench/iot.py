@@ -26,7 +26,6 @@ import argparse
 import json
 import os
 import pty
-import socket
 import subprocess
 import sys
 import tempfile
@@ -35,31 +34,11 @@ import time
 import urllib.error
 import urllib.request
 
+from devtools.simulator.printer import RawPrinter
+
 from .packing import serve
 
 TARGETS = {'weight': 1.0, 'job': 2.0, 'cpu': 2.0}
-
-
-class Printer:
-    "A TCP listener standing in for a 9100 printer: when each label came"
-
-    def __init__(self):
-        self.socket = socket.create_server(('127.0.0.1', 0))
-        self.address = '127.0.0.1:%d' % self.socket.getsockname()[1]
-        self.labels = []
-        threading.Thread(target=self.serve, daemon=True).start()
-
-    def serve(self):
-        while True:
-            try:
-                connection, _ = self.socket.accept()
-            except OSError:
-                return
-            with connection:
-                data = b''
-                while chunk := connection.recv(65536):
-                    data += chunk
-                self.labels.append((time.monotonic(), data))
 
 
 class Box:
@@ -120,7 +99,7 @@ def main(argv=None):
     from trytond.tests.test_tryton import DB_NAME
 
     simulator = Simulator(rate=0).start('127.0.0.1', 0)
-    printer = Printer()
+    printer = RawPrinter()
     print("Preparing the station's database %s ..." % DB_NAME, flush=True)
     station = prepare(simulator.url, printer.address, 'bench-iot-admin',
         parcels=args.parcels, boxes=args.boxes)
@@ -161,7 +140,7 @@ def main(argv=None):
             deadline = done + 30
             label = None
             while label is None and time.monotonic() < deadline:
-                label = next((when for when, data in printer.labels
+                label = next((when for when, data in printer.jobs
                         if parcel['waybill'].encode() in data), None)
                 time.sleep(0.01)
             printed.append((label or deadline) - done)

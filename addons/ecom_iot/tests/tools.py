@@ -7,9 +7,6 @@ from proteus import Model, Wizard
 
 from trytond.modules.ecom_warehouse.tests.waybill_tools import (
     WarehouseCase, line)
-from trytond.modules.ecom_order_center.tests.tools import (
-    activate_seller, get_seller)
-from devtools.simulator.server import Simulator
 from trytond.protocols.wrappers import Response
 from trytond.tests.test_tryton import DB_NAME, Client
 from trytond.wsgi import app
@@ -81,15 +78,10 @@ class BoxClient:
 class StationCase(WarehouseCase):
     "WarehouseCase on the database with ecom_iot, with a box at WH"
 
+    modules = ['ecom_iot']
+
     def setUp(self):
-        self.config = activate_seller(['ecom_iot'])
-        self.seller = get_seller(self.config)
-        self.shop = self.seller.shops['TB01']
-        self.Order = Model.get('ecom.order')
-        self.Shipment = Model.get('stock.shipment.out')
-        self.Waybill = Model.get('ecom.waybill')
-        self.simulator = Simulator(rate=0).start('127.0.0.1', 0)
-        self.addCleanup(self.simulator.stop)
+        super().setUp()
         self.warehouse = self.seller.warehouses['WH']
         self.box = make_box(self.config, self.warehouse)
         self.key = make_key(self.box)

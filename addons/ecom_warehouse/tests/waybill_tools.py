@@ -19,9 +19,11 @@ RECEIVERS = {
 
 
 class WarehouseCase(unittest.TestCase):
+    # the modules of the seller's database
+    modules = ['ecom_warehouse']
 
     def setUp(self):
-        self.config = activate_seller(['ecom_warehouse'])
+        self.config = activate_seller(self.modules)
         self.seller = get_seller(self.config)
         self.shop = self.seller.shops['TB01']
         self.Order = Model.get('ecom.order')
