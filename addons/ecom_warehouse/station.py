@@ -74,7 +74,7 @@ class Station(Wizard):
 def status_html(ok, message, lines=()):
     """The status in large type, green when the scan is good and red when
     not, then a line per item: code, name, scanned of expected"""
-    text = ('<div align="center"><font size="6" color="%s"><b>%s</b>'
+    text = ('<div align="center"><font size="7" color="%s"><b>%s</b>'
         '</font></div>' % (OK_COLOR if ok else ERROR_COLOR,
             html.escape(message or '')))
     Product = Pool().get('product.product')
