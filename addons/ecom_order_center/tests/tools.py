@@ -390,6 +390,7 @@ def drop_seller():
 
 class SuiteDatabaseMixin:
     """Run a ModuleTestCase on the database with every module of the suite
+    (and the test case's extras)
 
     The database is activated once per backend and cached, where each
     module's own activation would take a minute."""
@@ -402,7 +403,7 @@ class SuiteDatabaseMixin:
         # TestCase's set-up, without ModuleTestCase's activation
         TestCase.setUpClass.__func__(cls)
         drop_db()
-        activate_module(SUITE_MODULES)
+        activate_module(list(SUITE_MODULES) + list(cls.extras or []))
 
 
 class SellerDatabaseMixin:
