@@ -74,9 +74,10 @@ def test_packer_verifies_a_parcel_with_the_keyboard(server, browser, rpc):
         open_menu(browser, "验货台", None)
         wait(browser, 120).until(
             EC.visibility_of_element_located((By.XPATH, CODE)))
-        # The cursor waits in the scan field: no click from here on.
-        assert browser.switch_to.active_element.get_attribute(
-            'name') == 'code'
+        # The cursor goes to the scan field by itself (the web client
+        # focuses it just after drawing it): no click from here on.
+        wait(browser, 10).until(lambda driver:
+            driver.switch_to.active_element.get_attribute('name') == 'code')
 
         scan(browser, 'NO-SUCH-CODE', '未知条码')
         red = browser.find_element(By.XPATH, DIALOG + '//font')

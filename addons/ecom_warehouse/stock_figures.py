@@ -370,6 +370,16 @@ class Template(metaclass=PoolMeta):
         help="Book, promised and available stock in each warehouse.")
 
 
+# The variant form inherits the template's page: a variant shows its own
+# figures.
+class Product(metaclass=PoolMeta):
+    __name__ = 'product.product'
+
+    ecom_stock_figures = fields.One2Many('ecom.stock.figure', 'product',
+        "Stock per Warehouse", readonly=True,
+        help="Book, promised and available stock in each warehouse.")
+
+
 class Order(metaclass=PoolMeta):
     __name__ = 'ecom.order'
 

@@ -2,6 +2,7 @@
 a box, its scale, waybill printer and scanner, a waybill account on the
 simulator and a ZPL waybill template."""
 import json
+import sys
 
 from proteus import Model, Wizard
 
@@ -10,6 +11,15 @@ from trytond.modules.ecom_warehouse.tests.waybill_tools import (
 from trytond.protocols.wrappers import Response
 from trytond.tests.test_tryton import DB_NAME, Client
 from trytond.wsgi import app
+
+
+def served_routes():
+    """The routes module whose functions the server runs: the tests import
+    the module a second time under their own package name, and the first
+    copy registered answers"""
+    endpoint, _ = app.url_map.bind('localhost').match(
+        '/%s/ecom_iot/jobs' % DB_NAME, method='GET')
+    return sys.modules[endpoint.__module__]
 
 
 def make_box(config, warehouse, identifier='PACK-01', printer='zebra'):
