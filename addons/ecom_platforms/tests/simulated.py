@@ -1,5 +1,6 @@
 "Shared set-up for tests that talk to a simulator started in-process"
 import json
+import unittest
 import urllib.request
 from datetime import timedelta
 
@@ -75,3 +76,22 @@ def run_locked(func):
                 transaction.database.lock_records(
                     transaction.connection, table, ids)
                 transaction._locked_records[table].update(ids)
+
+
+class SimulatedShopsCase(unittest.TestCase):
+    "The seller's database with the platforms, and a simulator of them"
+
+    def setUp(self):
+        from trytond.modules.ecom_order_center.tests.tools import (
+            activate_seller, drop_seller)
+        activate_seller(['ecom_platforms'])
+        # closes the database's connections, which the next restore needs
+        self.addCleanup(drop_seller)
+        self.simulator = start_simulator()
+        self.addCleanup(self.simulator.stop)
+
+    def shop(self, code):
+        "The seller's shop of the code, in the current transaction"
+        from trytond.pool import Pool
+        shop, = Pool().get('ecom.shop').search([('code', '=', code)])
+        return shop

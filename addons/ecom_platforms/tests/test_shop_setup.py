@@ -3,30 +3,17 @@ its sync log in Chinese, the Taobao sign method is the shop's choice, the
 download wizard offers yesterday as the shop counts its days, and a
 Shopify shop takes its time zone from Shopify."""
 import datetime as dt
-import unittest
 from unittest import mock
 
-from trytond.modules.ecom_order_center.tests.tools import (
-    activate_seller, drop_seller)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME
 from trytond.transaction import Transaction
 
-from .simulated import admin, as_admin, start_simulator
+from .simulated import SimulatedShopsCase, admin, as_admin
 from .test_download import point_shops
 
 
-class ShopSetupTestCase(unittest.TestCase):
-
-    def setUp(self):
-        activate_seller(['ecom_platforms'])
-        self.addCleanup(drop_seller)
-        self.simulator = start_simulator()
-        self.addCleanup(self.simulator.stop)
-
-    def shop(self, code):
-        shop, = Pool().get('ecom.shop').search([('code', '=', code)])
-        return shop
+class ShopSetupTestCase(SimulatedShopsCase):
 
     def chinese(self):
         Lang = Pool().get('ir.lang')

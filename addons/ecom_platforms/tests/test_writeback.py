@@ -1,30 +1,17 @@
 "Spreadsheet import, shipment write-back and stock push, with a database"
-import unittest
 
 from proteus import Model
 
-from trytond.modules.ecom_order_center.tests.tools import (
-    activate_seller, drop_seller)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME
 
-from .simulated import admin, as_admin, run_locked, start_simulator
+from .simulated import SimulatedShopsCase, admin, as_admin, run_locked
 from .test_download import point_shops
 from .test_lifecycle import download, hand_over, settle
 from .test_spreadsheet import CSV
 
 
-class WriteBackTestCase(unittest.TestCase):
-
-    def setUp(self):
-        activate_seller(['ecom_platforms'])
-        self.addCleanup(drop_seller)
-        self.simulator = start_simulator()
-        self.addCleanup(self.simulator.stop)
-
-    def shop(self, code):
-        shop, = Pool().get('ecom.shop').search([('code', '=', code)])
-        return shop
+class WriteBackTestCase(SimulatedShopsCase):
 
     def test_import_wizard_keeps_good_rows(self):
         with as_admin(DB_NAME):
