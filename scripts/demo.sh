@@ -8,7 +8,7 @@ scripts/setup.sh
 
 DB=${DB:-ecom}
 ADMIN_PASSWORD=${ADMIN_PASSWORD:-admin}
-MODULES="ecom_order_center ecom_platforms ecom_warehouse ecom_finance ecom_iot"
+MODULES="ecom_order_center ecom_platforms ecom_warehouse ecom_finance ecom_iot stock_supply"
 export TRYTOND_CONFIG=$PWD/config/trytond.conf
 DATA_DIR=$(mkdir -p "${DATA_DIR:-var/db}" && cd "${DATA_DIR:-var/db}" && pwd)
 PORT=${PORT:-8000}

@@ -6,7 +6,8 @@ import unittest
 import polib
 from lxml import etree
 
-from trytond.modules.ecom_order_center.tests.tools import SUITE_MODULES
+from trytond.modules.ecom_order_center.tests.tools import (
+    SUITE_DATABASE, SUITE_MODULES)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
@@ -91,7 +92,7 @@ class ScreensTestCase(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        activate_module(SUITE_MODULES)
+        activate_module(SUITE_DATABASE)
 
     @classmethod
     def tearDownClass(cls):

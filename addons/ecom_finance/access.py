@@ -19,15 +19,19 @@ class Rule(metaclass=PoolMeta):
         return super()._ecom_restricted_models() | RESTRICTED_MODELS
 
 
+def _through(model, column, shops):
+    """Return the query of (record, shop) of the model's records whose
+    column points at a record of the (record, shop) query shops"""
+    table = Pool().get(model).__table__()
+    return table.join(shops, condition=getattr(table, column) == shops.record
+        ).select(table.id.as_('record'), shops.shop.as_('shop'))
+
+
 def _origin_shops():
     "Return the query of (statement origin, shop) of the matched orders"
-    pool = Pool()
-    Origin = pool.get('account.statement.origin')
-    Order = pool.get('ecom.order')
-    origin = Origin.__table__()
-    order = Order.__table__()
-    return origin.join(order, condition=origin.ecom_order == order.id
-        ).select(origin.id.as_('record'), order.shop.as_('shop'))
+    order = Pool().get('ecom.order').__table__()
+    return _through('account.statement.origin', 'ecom_order',
+        order.select(order.id.as_('record'), order.shop.as_('shop')))
 
 
 class StatementOrigin(ShopDataMixin, metaclass=PoolMeta):
@@ -44,11 +48,7 @@ class StatementLine(ShopDataMixin, metaclass=PoolMeta):
     @classmethod
     def _ecom_shop_query(cls):
         "The shop of the bill line the statement line comes from"
-        Line = Pool().get('account.statement.line')
-        line = Line.__table__()
-        origins = _origin_shops()
-        return line.join(origins, condition=line.origin == origins.record
-            ).select(line.id.as_('record'), origins.shop.as_('shop'))
+        return _through(cls.__name__, 'origin', _origin_shops())
 
 
 class CarrierBillLine(ShopDataMixin, metaclass=PoolMeta):
@@ -57,9 +57,5 @@ class CarrierBillLine(ShopDataMixin, metaclass=PoolMeta):
     @classmethod
     def _ecom_shop_query(cls):
         "The shops of the parcel the line bills"
-        Line = Pool().get('ecom.carrier_bill.line')
-        line = Line.__table__()
-        shipments = _shipment_shops('stock.shipment.out')
-        return line.join(shipments,
-            condition=line.shipment == shipments.record
-            ).select(line.id.as_('record'), shipments.shop.as_('shop'))
+        return _through(cls.__name__, 'shipment',
+            _shipment_shops('stock.shipment.out'))

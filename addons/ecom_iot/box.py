@@ -14,7 +14,7 @@ import secrets
 
 from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.modules.ecom_warehouse.station import status_html
-from trytond.pool import Pool
+from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
@@ -57,6 +57,10 @@ class Box(ModelSQL, ModelView):
     shipment = fields.Many2One('stock.shipment.out', "Parcel",
         readonly=True, ondelete='SET NULL',
         help="The parcel at the station.")
+    packer = fields.Many2One('res.user', "Packer", readonly=True,
+        ondelete='SET NULL',
+        help="Who scanned their badge at the station last: "
+        "the parcels verified there are theirs.")
     ok = fields.Boolean("OK", readonly=True)
     message = fields.Char("Message", readonly=True,
         help="What the station said after its last scan or weight.")
@@ -104,7 +108,7 @@ class Box(ModelSQL, ModelView):
     def copy(cls, boxes, default=None):
         default = default.copy() if default is not None else {}
         for name in ['key_hash', 'key_hint', 'key_created', 'last_contact',
-                'session', 'shipment', 'message']:
+                'session', 'shipment', 'message', 'packer']:
             default.setdefault(name)
         default.setdefault('last_sequence', 0)
         return super().copy(boxes, default=default)
@@ -201,3 +205,20 @@ class BoxKey(Wizard):
     def default_show(self, fields):
         key, self.show.key = self.show.key, None
         return {'box': self.show.box.id, 'key': key}
+
+
+class User(metaclass=PoolMeta):
+    __name__ = 'res.user'
+
+    ecom_badge = fields.Char("Badge",
+        help="The code on the packer's badge: scanned at a packing "
+        "station's box, the parcels verified there are the packer's.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('ecom_badge_unique', Unique(t, t.ecom_badge),
+                'ecom_iot.msg_badge_unique'),
+            ]

@@ -13,26 +13,47 @@ import json
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
 
 
 class Box(metaclass=PoolMeta):
     __name__ = 'ecom.iot.box'
 
     def station_scan(self, code):
-        "A code the station's scanner read; return the station's result"
+        """A code the station's scanner read: a packer's badge, or a code
+        of the parcel the packer verifies; return the station's result"""
         pool = Pool()
         Shipment = pool.get('stock.shipment.out')
+        User = pool.get('res.user')
         state = json.loads(self.session or '{}')
-        parcels, _ = Shipment._ecom_find_parcel((code or '').strip())
+        code = (code or '').strip()
+        packers = User.search([('ecom_badge', '=', code)], limit=1) \
+            if code else []
+        if packers:
+            packer, = packers
+            self.__class__.write([self], {'packer': packer.id})
+            result = {'ok': True, 'complete': False,
+                'shipment': state.get('shipment'),
+                'message': gettext('ecom_iot.msg_box_packer',
+                    packer=packer.rec_name)}
+            self._station_save(state, result)
+            return result
+        parcels, _ = Shipment._ecom_find_parcel(code)
         if parcels and all(s.warehouse != self.warehouse for s in parcels):
             result = {'ok': False, 'complete': False, 'shipment': None,
                 'message': gettext('ecom_iot.msg_box_other_warehouse',
                     code=code, warehouse=self.warehouse.rec_name)}
             self._station_save({}, result)
             return result
-        state, result = Shipment.ecom_verify_scan(state, code)
+        with self._as_packer():
+            state, result = Shipment.ecom_verify_scan(state, code)
         self._station_save(state, result)
         return result
+
+    def _as_packer(self):
+        "What the station does is the packer's whose badge it read last"
+        return Transaction().set_context(
+            ecom_packer=self.packer.id if self.packer else None)
 
     def station_weight(self, weight):
         """A stable weight in kg of the station's scale: the weight of the
@@ -42,7 +63,9 @@ class Box(metaclass=PoolMeta):
         state = json.loads(self.session or '{}')
         if state.get('step') != 'weigh':
             return None
-        state, result = Shipment.ecom_verify_scan(state, '%.3fkg' % weight)
+        with self._as_packer():
+            state, result = Shipment.ecom_verify_scan(
+                state, '%.3fkg' % weight)
         if result['complete']:
             shipment = Shipment(result['shipment'])
             error = self.station_print(shipment)

@@ -4,11 +4,19 @@
 entry whose context names another module ("field:sale.sale,party:sale.")
 overrides that module's translation when the module is loaded."""
 import os
+import tempfile
+from contextlib import ExitStack
 
 import polib
 
 from trytond.modules import get_module_info
 from trytond.pool import Pool, PoolMeta
+
+
+def overridden_module(entry):
+    "The module whose string a po entry overrides; None for the po's own"
+    res_id = (entry.msgctxt or '::').split(':')[2]
+    return res_id.split('.')[0] if '.' in res_id else None
 
 
 class Translation(metaclass=PoolMeta):
@@ -18,11 +26,38 @@ class Translation(metaclass=PoolMeta):
     def translation_import(cls, lang, module, po_path):
         if isinstance(po_path, str):
             po_path = [po_path]
-        overrides = cls._overrides(po_path)
-        cls._load_overridden(lang, {k[0] for k in overrides})
-        count = super().translation_import(lang, module, po_path)
-        cls._confirm_overrides(lang, module, overrides)
+        with ExitStack() as stack:
+            po_path = [cls._of_activated(path, stack) for path in po_path]
+            overrides = cls._overrides(po_path)
+            cls._load_overridden(lang, {k[0] for k in overrides})
+            count = super().translation_import(lang, module, po_path)
+            cls._confirm_overrides(lang, module, overrides)
         return count
+
+    @classmethod
+    def _of_activated(cls, path, stack):
+        """The po file without the overrides of modules not activated: a
+        module overrides the strings of the extras it registers with
+        (stock_supply's and purchase's for ecom_warehouse), there only when
+        they are.  A copy, removed with the stack, when some are left out."""
+        Module = Pool().get('ir.module')
+        catalog = polib.pofile(path)
+        modules = {overridden_module(e) for e in catalog} - {None}
+        activated = {m.name for m in Module.search([
+                    ('name', 'in', list(modules)),
+                    ('state', 'in', ['activated', 'to activate',
+                            'to upgrade']),
+                    ])} if modules else set()
+        if modules <= activated:
+            return path
+        for entry in list(catalog):
+            if overridden_module(entry) not in activated | {None}:
+                catalog.remove(entry)
+        handle, copy = tempfile.mkstemp(suffix='.po')
+        os.close(handle)
+        stack.callback(os.remove, copy)
+        catalog.save(copy)
+        return copy
 
     @classmethod
     def _load_overridden(cls, lang, modules):

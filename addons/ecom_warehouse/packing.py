@@ -37,6 +37,14 @@ CLAIM_TIMEOUT = dt.timedelta(minutes=30)
 QUANTITY = re.compile(r'^(?P<code>.*?)\s*[×*＊]\s*(?P<quantity>\d{1,4})$')
 
 
+def station_worker():
+    """The user a station's scan or weight is for: the packer whose badge
+    a packing station's box read (context ``ecom_packer``), else the user
+    of the call"""
+    transaction = Transaction()
+    return transaction.context.get('ecom_packer') or transaction.user
+
+
 class Location(metaclass=PoolMeta):
     __name__ = 'stock.location'
 
@@ -237,7 +245,7 @@ class ShipmentOut(metaclass=PoolMeta):
         packer who holds it, if any"""
         pool = Pool()
         User = pool.get('res.user')
-        user = Transaction().user
+        user = station_worker()
         cls.lock([shipment])
         shipment, = cls.browse([shipment.id])
         now = dt.datetime.now()
@@ -332,7 +340,7 @@ class ShipmentOut(metaclass=PoolMeta):
         """Another parcel's code during a check: leave this parcel
         unverified for anyone, and start on that one"""
         if shipment.ecom_packer and (
-                shipment.ecom_packer.id == Transaction().user):
+                shipment.ecom_packer.id == station_worker()):
             cls.write([shipment], {'ecom_verify_state': None})
         return cls._ecom_scan_parcel({}, code)
 
@@ -394,7 +402,7 @@ class ShipmentOut(metaclass=PoolMeta):
     def ecom_verified(cls, shipments):
         """The check of the parcels is complete: pick them if needed, pack
         them, and record who packed them when"""
-        user = Transaction().user
+        user = station_worker()
         assigned = [s for s in shipments if s.state == 'assigned']
         if assigned:
             cls.pick(assigned)

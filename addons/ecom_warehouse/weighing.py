@@ -18,6 +18,8 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from .packing import station_worker
+
 WEIGHT_STATES = [
     (None, ""),
     ('ok', "Within Tolerance"),
@@ -140,7 +142,7 @@ class ShipmentOut(metaclass=PoolMeta):
         """Record the weight in kg the scale read for each parcel: within
         tolerance it may go, else it is blocked with the reason; return
         the blocked ones"""
-        user = Transaction().user or None
+        user = station_worker() or None
         now = dt.datetime.now()
         to_write, blocked = [], []
         for shipment in shipments:

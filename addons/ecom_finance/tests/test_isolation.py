@@ -12,7 +12,7 @@ from trytond.modules.ecom_order_center.tests.test_scenario_order import (
 from trytond.modules.ecom_order_center.tests.tools import (
     activate_seller, drop_seller, get_seller)
 from trytond.modules.ecom_platforms.tests.test_isolation import (
-    JSONRPC, RPCError)
+    RPCError, shop_user)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME
 from trytond.transaction import Transaction
@@ -129,19 +129,8 @@ class FinanceIsolationTestCase(unittest.TestCase):
 
     @classmethod
     def make_clerk(cls):
-        User = Model.get('res.user')
-        Group = Model.get('res.group')
-        clerk = User(name="淘宝财务", login='fin_tb', password=PASSWORD)
-        for name in ["E-commerce Finance", "Accounting", "Statement"]:
-            group, = Group.find([('name', '=', name)])
-            clerk.groups.append(group)
-        clerk.companies.append(
-            Model.get('company.company')(cls.seller.company.id))
-        clerk.company = cls.seller.company
-        clerk.ecom_shops.append(
-            Model.get('ecom.shop')(cls.seller.shops[SHOP_A].id))
-        clerk.save()
-        return JSONRPC(DB_NAME, 'fin_tb', PASSWORD)
+        return shop_user(cls.seller, SHOP_A, "淘宝财务", 'fin_tb', PASSWORD,
+            ["E-commerce Finance", "Accounting", "Statement"])
 
     def attempt(self, model, method, code):
         "'ok', 'empty', 'refused', 'denied' or 'LEAK' for the shop's line"

@@ -110,3 +110,43 @@ class StationFlowTestCase(StationCase):
             answer['result']['message'])
         shipment.reload()
         self.assertIsNone(shipment.ecom_verify_state)
+
+    def weigh(self, seq, shipment):
+        """Put the parcel on the scale: its right weight, which a first
+        weighing tells; return the next sequence number"""
+        self.station.weight(seq, 9.5)
+        shipment.reload()
+        self.station.weight(seq + 1, shipment.ecom_expected_weight)
+        shipment.reload()
+        return seq + 2
+
+    def test_packer_badge_makes_the_parcels_theirs(self):
+        "The packer scans their badge first: the parcels packed are theirs"
+        User = Model.get('res.user')
+        packer = User(name="打包员 小李", login='packer_li',
+            ecom_badge='EMP-0042')
+        packer.save()
+        # before any badge the parcel is the station's, nobody's
+        first = self.parcel('ST-4', line('1', 'TEA-LJ-250'))
+        self.station.scan(1, first.shipping_reference)
+        self.station.scan(2, 'TEA-LJ-250')
+        seq = self.weigh(3, first)
+        self.assertEqual((first.state, first.ecom_verify_state,
+                first.ecom_packer, first.ecom_weighed_by),
+            ('done', 'verified', None, None))
+
+        _, answer = self.station.scan(seq, 'EMP-0042')
+        self.assertTrue(answer['result']['ok'])
+        self.assertEqual(answer['result']['message'],
+            'Packer: 打包员 小李. Scan the parcel.')
+        self.box.reload()
+        self.assertEqual(self.box.packer, packer)
+        shipment = self.parcel('ST-5', line('1', 'TEA-LJ-250'))
+        self.station.scan(seq + 1, shipment.shipping_reference)
+        self.station.scan(seq + 2, 'TEA-LJ-250')
+        shipment.reload()
+        self.assertEqual((shipment.ecom_verify_state, shipment.ecom_packer),
+            ('verified', packer))
+        self.weigh(seq + 3, shipment)
+        self.assertEqual((shipment.state, shipment.ecom_weighed_by),
+            ('done', packer))

@@ -313,9 +313,13 @@ def get_seller(config=None):
         )
 
 
-# Every module of the suite, in the order of their shared test database
+# Every module of the suite
 SUITE_MODULES = ['ecom_order_center', 'ecom_platforms', 'ecom_warehouse',
     'ecom_finance', 'ecom_iot']
+# The modules of the suite's shared test database, as the demo has them:
+# ours and the Tryton modules whose extras ours register (stock_supply for
+# the replenishment)
+SUITE_DATABASE = SUITE_MODULES + ['stock_supply']
 # The modules loaded for the last activate_seller, by cache name
 _loaded = {}
 
@@ -389,8 +393,7 @@ def drop_seller():
 
 
 class SuiteDatabaseMixin:
-    """Run a ModuleTestCase on the database with every module of the suite
-    (and the test case's extras)
+    """Run a ModuleTestCase on the suite's database (SUITE_DATABASE)
 
     The database is activated once per backend and cached, where each
     module's own activation would take a minute."""
@@ -403,7 +406,7 @@ class SuiteDatabaseMixin:
         # TestCase's set-up, without ModuleTestCase's activation
         TestCase.setUpClass.__func__(cls)
         drop_db()
-        activate_module(list(SUITE_MODULES) + list(cls.extras or []))
+        activate_module(SUITE_DATABASE)
 
 
 class SellerDatabaseMixin:

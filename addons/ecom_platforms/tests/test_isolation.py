@@ -184,6 +184,20 @@ class JSONRPC:
             dict(self.context, **(context or {})))
 
 
+def shop_user(seller, shop, name, login, password, groups):
+    "A user of the seller's shop alone in the groups, logged in"
+    User = Model.get('res.user')
+    Group = Model.get('res.group')
+    user = User(name=name, login=login, password=password)
+    user.groups.extend(Group.find([('name', 'in', groups)]))
+    assert len(user.groups) == len(groups), groups
+    user.companies.append(Model.get('company.company')(seller.company.id))
+    user.company = seller.company
+    user.ecom_shops.append(Model.get('ecom.shop')(seller.shops[shop].id))
+    user.save()
+    return JSONRPC(DB_NAME, login, password)
+
+
 class IsolationTestCase(unittest.TestCase):
 
     @classmethod
@@ -293,19 +307,8 @@ class IsolationTestCase(unittest.TestCase):
 
     @classmethod
     def make_clerk(cls):
-        User = Model.get('res.user')
-        Group = Model.get('res.group')
-        clerk = User(name="淘宝客服", login='cs_tb', password=PASSWORD)
-        for name in ["E-commerce Customer Service", "Sales", "Stock"]:
-            group, = Group.find([('name', '=', name)])
-            clerk.groups.append(group)
-        clerk.companies.append(
-            Model.get('company.company')(cls.seller.company.id))
-        clerk.company = cls.seller.company
-        clerk.ecom_shops.append(
-            Model.get('ecom.shop')(cls.seller.shops[SHOP_A].id))
-        clerk.save()
-        return JSONRPC(DB_NAME, 'cs_tb', PASSWORD)
+        return shop_user(cls.seller, SHOP_A, "淘宝客服", 'cs_tb', PASSWORD,
+            ["E-commerce Customer Service", "Sales", "Stock"])
 
     def attempt(self, model, method, code):
         """Try method on the shop's record of model as the clerk:

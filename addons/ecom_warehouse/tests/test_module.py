@@ -7,8 +7,6 @@ class EcomWarehouseTestCase(
         SuiteDatabaseMixin, CompanyTestMixin, ModuleTestCase):
     "Test the ecom_warehouse module"
     module = 'ecom_warehouse'
-    # the replenishment's views and models are registered with it
-    extras = ['stock_supply']
 
 
 del ModuleTestCase

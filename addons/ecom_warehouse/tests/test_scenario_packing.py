@@ -12,6 +12,8 @@ from trytond.modules.ecom_order_center.tests.test_scenario_order import (
     line, normalized)
 from trytond.modules.ecom_order_center.tests.tools import (
     activate_seller, drop_seller, ean13, get_seller)
+from trytond.modules.ecom_warehouse.tests.wave_tools import (
+    WAREHOUSE_MODULES)
 from trytond.tests.tools import set_user
 
 # The barcodes tools.setup_seller gives the products, by code
@@ -31,7 +33,7 @@ class PackingCase(unittest.TestCase):
     "A seller whose TB01 orders are posted and their parcels assigned"
 
     def setUp(self):
-        self.config = activate_seller(['ecom_warehouse'])
+        self.config = activate_seller(WAREHOUSE_MODULES)
         self.seller = get_seller(self.config)
         self.shop = self.seller.shops['TB01']
         self.Order = Model.get('ecom.order')

@@ -7,33 +7,20 @@ from decimal import Decimal
 
 from proteus import Model, Wizard
 
-from trytond.modules.ecom_order_center.tests.tools import (
-    get_seller, setup_seller)
 from trytond.modules.ecom_warehouse.tests.test_scenario_stock_figures import (
     StockFiguresCase)
 from trytond.modules.ecom_warehouse.tests.wave_tools import line
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME
-from trytond.tests.tools import activate_modules
 from trytond.transaction import Transaction
-
-
-def setup_buying_seller(config):
-    "The seller, with Tryton's purchases"
-    setup_seller(config)
 
 
 class ReplenishTestCase(StockFiguresCase):
 
     def setUp(self):
-        # the seller buys through Tryton's purchase requests
-        self.config = activate_modules(['ecom_warehouse', 'stock_supply'],
-            setup_buying_seller)
-        self.seller = get_seller(self.config)
-        self.Order = Model.get('ecom.order')
-        self.paid = dt.datetime(2026, 11, 11, 0, 0)
-        self.Figure = Model.get('ecom.stock.figure')
-        self.Level = Model.get('ecom.stock.level')
+        # the seller buys through Tryton's purchase requests (stock_supply
+        # is one of the warehouse scenarios' modules)
+        super().setUp()
         self.Line = Model.get('ecom.replenish.line')
 
     def supplier(self, code, name, lead_days, pack=None):

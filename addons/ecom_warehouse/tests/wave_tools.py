@@ -10,14 +10,18 @@ from trytond.modules.ecom_order_center.tests.test_scenario_order import (
 from trytond.modules.ecom_order_center.tests.tools import (
     activate_seller, drop_seller, get_seller)
 
-__all__ = ['WaveCase', 'line', 'normalized']
+__all__ = ['WAREHOUSE_MODULES', 'WaveCase', 'line', 'normalized']
+
+# The modules of the warehouse scenarios' seller database: the warehouse
+# floor, and Tryton's purchase requests for the replenishment
+WAREHOUSE_MODULES = ['ecom_warehouse', 'stock_supply']
 
 
 class WaveCase(unittest.TestCase):
     "A seller whose posted orders wait in the warehouse to be picked"
 
     def setUp(self):
-        self.config = activate_seller(['ecom_warehouse'])
+        self.config = activate_seller(WAREHOUSE_MODULES)
         self.seller = get_seller(self.config)
         self.Order = Model.get('ecom.order')
         self.Shipment = Model.get('stock.shipment.out')

@@ -11,6 +11,8 @@ from trytond.modules.ecom_order_center.tests.test_scenario_order import (
     line, normalized)
 from trytond.modules.ecom_order_center.tests.tools import (
     activate_seller, drop_seller, get_seller)
+from trytond.modules.ecom_warehouse.tests.wave_tools import (
+    WAREHOUSE_MODULES)
 
 RECEIVERS = {
     '浙江': ('浙江', '杭州市', '西湖区', '文三路 398 号'),
@@ -20,7 +22,7 @@ RECEIVERS = {
 
 class WarehouseCase(unittest.TestCase):
     # the modules of the seller's database
-    modules = ['ecom_warehouse']
+    modules = WAREHOUSE_MODULES
 
     def setUp(self):
         self.config = activate_seller(self.modules)
