@@ -139,6 +139,7 @@ def test_every_screen_reads_in_chinese(server, browser, rpc):
 def test_clerk_finds_orders_by_typing(server, browser, rpc):
     """Buyer, phone ending and several order ids typed into the search box
     of 订单 find the orders"""
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
@@ -157,13 +158,21 @@ def test_clerk_finds_orders_by_typing(server, browser, rpc):
                 + '//table[contains(@class, "tree")]/tbody/tr/td')
             if t in {o['platform_order_id'] for o in read})
 
+    def until_listed(expected, what):
+        "Wait for the list to show the orders; say what it shows if not"
+        try:
+            wait(browser, 60).until(
+                lambda driver: listed(driver) == expected)
+        except TimeoutException:
+            raise AssertionError(
+                f"{what} lists {listed(browser)}, not {expected}")
+
     def typed(text, expected):
         box = wait(browser).until(lambda driver: driver.find_element(
                 By.XPATH, search))
         box.clear()
         box.send_keys(text, Keys.ENTER)
-        wait(browser, 60).until(lambda driver: listed(driver) == expected,
-            f"{text!r} lists {listed(browser)}")
+        until_listed(expected, repr(text))
 
     try:
         ids = sorted(o['platform_order_id'] for o in read)
@@ -175,8 +184,7 @@ def test_clerk_finds_orders_by_typing(server, browser, rpc):
         browser.execute_cdp_cmd('Input.insertText',
             {'text': '\r\n'.join(ids) + '\r\n'})
         box.send_keys(Keys.ENTER)
-        wait(browser, 60).until(lambda driver: listed(driver) == ids,
-            f"pasted ids list {listed(browser)}")
+        until_listed(ids, "pasted ids")
         typed(' '.join(ids), ids)
         browser.save_screenshot(str(SCREENSHOTS / 'search-ids.png'))
         typed(ids[0], ids[:1])
