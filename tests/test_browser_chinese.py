@@ -18,10 +18,13 @@ ENGLISH = re.compile(r'[A-Za-z]*[a-z]{2,}')
 # Read as they are: the platforms' own words for an app's credentials,
 # and names of products
 KEPT = {'App Key', 'App Secret', 'Skype', 'Jabber'}
+# A unit's symbol after a label, as in 重量 (kg), is not English
+UNIT = re.compile(r'\s*[(（](kg|g|cm|mm)[)）]')
 
 
 def english(texts):
-    return sorted({t for t in texts if t not in KEPT and ENGLISH.search(t)})
+    return sorted({t for t in texts
+            if t not in KEPT and ENGLISH.search(UNIT.sub('', t))})
 
 
 def texts(browser, xpath):
