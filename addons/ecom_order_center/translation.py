@@ -13,10 +13,11 @@ from trytond.modules import get_module_info
 from trytond.pool import Pool, PoolMeta
 
 
-def overridden_module(entry):
-    "The module whose string a po entry overrides; None for the po's own"
+def overridden(entry):
+    """The (module, fs_id) of the string a po entry overrides; None for the
+    po's own"""
     res_id = (entry.msgctxt or '::').split(':')[2]
-    return res_id.split('.')[0] if '.' in res_id else None
+    return tuple(res_id.split('.', 1)) if '.' in res_id else None
 
 
 class Translation(metaclass=PoolMeta):
@@ -27,8 +28,9 @@ class Translation(metaclass=PoolMeta):
         if isinstance(po_path, str):
             po_path = [po_path]
         with ExitStack() as stack:
-            po_path = [cls._of_activated(path, stack) for path in po_path]
-            overrides = cls._overrides(po_path)
+            catalogs = [cls._of_activated(path, stack) for path in po_path]
+            po_path = [path for path, _ in catalogs]
+            overrides = cls._overrides(catalog for _, catalog in catalogs)
             cls._load_overridden(lang, {k[0] for k in overrides})
             count = super().translation_import(lang, module, po_path)
             cls._confirm_overrides(lang, module, overrides)
@@ -36,28 +38,30 @@ class Translation(metaclass=PoolMeta):
 
     @classmethod
     def _of_activated(cls, path, stack):
-        """The po file without the overrides of modules not activated: a
-        module overrides the strings of the extras it registers with
-        (stock_supply's and purchase's for ecom_warehouse), there only when
-        they are.  A copy, removed with the stack, when some are left out."""
+        """The po file and its entries without the overrides of modules not
+        activated: a module overrides the strings of the extras it registers
+        with (stock_supply's and purchase's for ecom_warehouse), there only
+        when they are.  The file is a copy, removed with the stack, when
+        some are left out."""
         Module = Pool().get('ir.module')
         catalog = polib.pofile(path)
-        modules = {overridden_module(e) for e in catalog} - {None}
+        modules = {o[0] for o in map(overridden, catalog) if o}
         activated = {m.name for m in Module.search([
                     ('name', 'in', list(modules)),
                     ('state', 'in', ['activated', 'to activate',
                             'to upgrade']),
                     ])} if modules else set()
         if modules <= activated:
-            return path
+            return path, catalog
         for entry in list(catalog):
-            if overridden_module(entry) not in activated | {None}:
+            target = overridden(entry)
+            if target and target[0] not in activated:
                 catalog.remove(entry)
         handle, copy = tempfile.mkstemp(suffix='.po')
         os.close(handle)
         stack.callback(os.remove, copy)
         catalog.save(copy)
-        return copy
+        return copy, catalog
 
     @classmethod
     def _load_overridden(cls, lang, modules):
@@ -75,18 +79,16 @@ class Translation(metaclass=PoolMeta):
                 cls.translation_import(lang, name, [path])
 
     @staticmethod
-    def _overrides(po_path):
+    def _overrides(catalogs):
         "The translation of each overridden string, by module and context"
         overrides = {}
-        for path in po_path:
-            for entry in polib.pofile(path):
-                if entry.obsolete or 'fuzzy' in entry.flags:
+        for catalog in catalogs:
+            for entry in catalog:
+                target = overridden(entry)
+                if entry.obsolete or 'fuzzy' in entry.flags or not target:
                     continue
-                ttype, name, res_id = entry.msgctxt.split(':')
-                if '.' in res_id:
-                    res_module, fs_id = res_id.split('.', 1)
-                    overrides[res_module, fs_id, ttype, name, entry.msgid] = (
-                        entry.msgstr)
+                ttype, name, _ = entry.msgctxt.split(':')
+                overrides[(*target, ttype, name, entry.msgid)] = entry.msgstr
         return overrides
 
     @classmethod
