@@ -239,7 +239,8 @@ class ShipmentOut(metaclass=PoolMeta):
 
     @classmethod
     def _reroute(cls, shipments):
-        printed = [s for s in shipments if s.waybill.state == 'printed']
+        printed = [s for s in shipments
+            if s.waybill and s.waybill.state == 'printed']
         super()._reroute(shipments)
         if printed:
             cls.write(printed, {'needs_reprint': True})

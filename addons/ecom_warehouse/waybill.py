@@ -28,6 +28,9 @@ from .waybill_service import (
 
 # a number still good for a parcel
 ACTIVE_STATES = {'reserved', 'printed', 'used'}
+# a request the service may have answered, or a number still good: what
+# a re-routed parcel gives back
+LIVE_STATES = ACTIVE_STATES | {'requested'}
 
 
 class Carrier(metaclass=PoolMeta):
@@ -304,15 +307,27 @@ class Waybill(ModelSQL, ModelView):
 
     @classmethod
     def store(cls, by_account, answers):
-        "Store the services' answers on the waybills and their shipments"
+        """Store the services' answers on the waybills and their shipments;
+        a request cancelled while the service was asked (the parcel
+        cancelled or re-routed meanwhile) keeps its number off the
+        shipment and gives it back"""
         pool = Pool()
         Shipment = pool.get('stock.shipment.out')
-        to_write, shipment_write = [], []
+        to_write, shipment_write, to_recycle = [], [], []
         for account, waybills in by_account.items():
-            for waybill in waybills:
+            # read again: what was pending when the service was called
+            for waybill in cls.browse([w.id for w in waybills]):
                 answer = answers.get(waybill.request_id) or WaybillAnswer(
                     waybill.request_id, error=ServiceError(
                         'refused', '', ''))
+                if waybill.state != 'requested':
+                    if (waybill.state == 'cancelled' and answer.number
+                            and not waybill.recycled):
+                        if not waybill.number:
+                            to_write.extend(([waybill],
+                                    {'number': answer.number}))
+                        to_recycle.append(waybill)
+                    continue
                 if answer.error:
                     reason = error_text(account, answer.error)
                     to_write.extend(([waybill], {'message': reason}))
@@ -336,6 +351,8 @@ class Waybill(ModelSQL, ModelView):
             cls.write(*to_write)
         if shipment_write:
             Shipment.write(*shipment_write)
+        if to_recycle:
+            cls.__queue__.recycle(to_recycle)
 
     @classmethod
     def cancel(cls, waybills):
@@ -348,8 +365,11 @@ class Waybill(ModelSQL, ModelView):
     def _cancel(cls, waybills):
         waybills = [w for w in waybills if w.state != 'cancelled']
         if waybills:
+            # a pending request may have been served: its number is asked
+            # again to be given back
+            to_recycle = [w for w in waybills
+                if w.number or w.state == 'requested']
             cls.write(waybills, {'state': 'cancelled'})
-            to_recycle = [w for w in waybills if w.number]
             if to_recycle:
                 cls.__queue__.recycle(to_recycle)
 
@@ -364,9 +384,15 @@ class Waybill(ModelSQL, ModelView):
         for waybill in waybills:
             if waybill.state != 'cancelled' or waybill.recycled:
                 continue
+            adapter = waybill.account.adapter
             try:
-                waybill.account.adapter.cancel(
-                    waybill.number, waybill.request_id)
+                if not waybill.number:
+                    answer = adapter.recall(waybill.request)
+                    if not answer:
+                        waybill.message = None
+                        continue
+                    waybill.number = answer.number
+                adapter.cancel(waybill.number, waybill.request_id)
             except ServiceError as error:
                 waybill.message = error_text(waybill.account, error)
             else:
@@ -491,11 +517,13 @@ class ShipmentOut(metaclass=PoolMeta):
             for name in ['carrier', 'warehouse']:
                 if name in values:
                     rerouted.extend(s for s in shipments
-                        if s.waybill and s.waybill.state in ACTIVE_STATES
-                        and getattr(s, name)
+                        if getattr(s, name)
                         and getattr(s, name).id != values[name])
-        rerouted = cls.browse({s.id for s in rerouted})
-        waybills = [s.waybill for s in rerouted]
+        # the old carrier's numbers and its requests still pending: one
+        # answered late must not become the new carrier's number
+        waybills = [w for s in cls.browse({s.id for s in rerouted})
+            for w in s.waybills if w.state in LIVE_STATES]
+        rerouted = cls.browse({w.shipment.id for w in waybills})
         super().write(*args)
         if rerouted:
             cls._reroute(rerouted)
@@ -504,7 +532,8 @@ class ShipmentOut(metaclass=PoolMeta):
     @classmethod
     def _reroute(cls, shipments):
         "The shipments lost their number to a new carrier or warehouse"
-        cls.write(shipments, {'waybill': None, 'shipping_reference': None})
+        cls.write(shipments, {'waybill': None, 'shipping_reference': None,
+                'waybill_error': None})
 
     @classmethod
     def cancel(cls, shipments):

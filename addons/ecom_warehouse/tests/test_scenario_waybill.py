@@ -6,6 +6,9 @@ twice; a cancelled or re-routed parcel gives its number back."""
 from proteus import Model
 
 from trytond.model.exceptions import SQLConstraintError
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+from trytond.worker import run_task
 from trytond.modules.ecom_warehouse.tests.waybill_tools import WarehouseCase
 
 
@@ -132,6 +135,96 @@ class WaybillTestCase(WarehouseCase):
         shipment.click('fetch_waybill')
         shipment.reload()
         self.assertTrue(shipment.shipping_reference.startswith('SF'))
+
+    def test_new_carrier_cancels_the_pending_request(self):
+        "A request left pending by a timeout is given back on a re-route"
+        self.account('cainiao', timeout=1)
+        self.account('sf', 'SF')
+        self.sim(service='cainiao', faults=['timeout'], seconds=2)
+        shipment, = self.shipments(('T1', '浙江', None))
+        shipment.click('fetch_waybill')
+        shipment.reload()
+        self.assertIn('no answer in time', shipment.waybill_error)
+        taken, = self.sim()['cainiao']['numbers']
+        pending, = shipment.waybills
+
+        shipment.carrier = self.seller.carriers['SF']
+        shipment.save()
+        shipment.reload()
+        pending.reload()
+        self.assertEqual(pending.state, 'cancelled')
+        self.assertEqual(pending.number, taken)
+        self.assertTrue(pending.recycled, pending.message)
+        self.assertEqual(self.sim()['cainiao']['numbers'][taken],
+            'cancelled')
+        self.assertFalse(shipment.waybill_error)
+
+        shipment.click('fetch_waybill')
+        shipment.reload()
+        self.assertTrue(shipment.shipping_reference.startswith('SF'),
+            shipment.waybill_error)
+        self.assertEqual(shipment.waybill.carrier,
+            self.seller.carriers['SF'])
+        self.assertNotEqual(shipment.waybill.request_id, pending.request_id)
+        self.assertEqual(
+            [w.state for w in shipment.waybills if w.number == taken],
+            ['cancelled'])
+
+    def test_answer_after_the_re_route_stays_off_the_parcel(self):
+        "The old carrier's answer, come while the parcel was re-routed"
+        self.account('cainiao')
+        self.account('sf', 'SF')
+        shipment, = self.shipments(('T1', '浙江', None))
+        # a clerk's fetch has committed its request, the service is asked
+        in_flight = self.in_flight(shipment)
+        # meanwhile another clerk re-routes the parcel to SF
+        shipment.carrier = self.seller.carriers['SF']
+        shipment.save()
+        number = self.answer(in_flight)
+
+        shipment.reload()
+        self.assertFalse(shipment.shipping_reference)
+        old, = shipment.waybills
+        self.assertEqual(old.number, number)
+        self.assertEqual(old.state, 'cancelled')
+        self.assertTrue(old.recycled, old.message)
+        self.assertEqual(self.sim()['cainiao']['numbers'][number],
+            'cancelled')
+        shipment.click('fetch_waybill')
+        shipment.reload()
+        self.assertTrue(shipment.shipping_reference.startswith('SF'),
+            shipment.waybill_error)
+
+    def in_flight(self, shipment):
+        "The requests of a fetch committed before its service is called"
+        with Transaction().start(self.config.database_name,
+                self.config.user, context=self.config.context) as transaction:
+            Waybill = Pool().get('ecom.waybill')
+            Shipment = Pool().get('stock.shipment.out')
+            by_account = Waybill.requests_for([Shipment(shipment.id)])
+            transaction.commit()
+            return {a.id: [w.id for w in ws] for a, ws in by_account.items()}
+
+    def answer(self, in_flight):
+        """The fetch goes on: the services answer, the answers are stored;
+        the number of the first answer"""
+        with Transaction().start(self.config.database_name,
+                self.config.user, context=self.config.context) as transaction:
+            pool = Pool()
+            Account = pool.get('ecom.waybill.account')
+            Waybill = pool.get('ecom.waybill')
+            by_account = {Account(a): Waybill.browse(ws)
+                for a, ws in in_flight.items()}
+            answers = {}
+            for account, waybills in by_account.items():
+                answers.update(account.fetch(waybills))
+            Waybill.store(by_account, answers)
+            transaction.commit()
+            tasks = list(transaction.tasks)
+            transaction.tasks.clear()
+        for task in tasks:
+            run_task(self.config.database_name, task)
+        return next(iter(answers.values())).number
 
     def test_collected_number_is_not_recycled(self):
         "A number the courier collected stays, with the service's refusal"

@@ -92,6 +92,18 @@ class WaybillService:
         one it was asked with"""
         raise NotImplementedError
 
+    def recall(self, request):
+        """The answer with the number the service handed out for the
+        request, asked again with its request id (the first answer lost
+        to a timeout, or never read); None when it handed out none"""
+        try:
+            answer, = self.get([request])
+        except ServiceError as error:
+            if error.kind == 'timeout':
+                raise
+            return None
+        return answer if answer.number else None
+
     # helpers for the adapters
     def error(self, code, message=None):
         "The service's error code as the ServiceError of its kind"

@@ -27,5 +27,9 @@ class NumberPool(WaybillService):
                         "")))
         return answers
 
+    def recall(self, request):
+        """The pool's numbers are taken in the transaction that stores
+        them: a request left pending took none"""
+
     def cancel(self, number, request_id):
         "A pool's number is never served again: nothing to give back"
