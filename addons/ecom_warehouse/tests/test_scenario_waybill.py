@@ -3,6 +3,7 @@ numbers of its shipments; the number, with its sort code and hub, is the
 shipment's shipping reference.  A refusal is told on the shipment it
 concerns, a timeout loses nothing, and a number is never handed out
 twice; a cancelled or re-routed parcel gives its number back."""
+from devtools.simulator.connect import WAYBILL_SERVICES, connect_waybills
 from proteus import Model
 
 from trytond.model.exceptions import SQLConstraintError
@@ -225,6 +226,36 @@ class WaybillTestCase(WarehouseCase):
         for task in tasks:
             run_task(self.config.database_name, task)
         return next(iter(answers.values())).number
+
+    def test_demo_accounts_give_numbers(self):
+        "The demo's accounts get every carrier its numbers at each warehouse"
+        accounts = connect_waybills(self.config, self.simulator.url)
+        self.assertEqual(
+            sorted((a.carrier.party.code, a.warehouse.code)
+                for a in accounts),
+            sorted((c, w) for c in self.seller.carriers
+                for w in self.seller.warehouses))
+        # connected again, the demo keeps its accounts
+        self.assertEqual(connect_waybills(self.config, self.simulator.url),
+            [])
+
+        carriers = sorted(self.seller.carriers)
+        shipments = self.shipments(*((f'D-{c}', '浙江', None)
+                for c in carriers))
+        for carrier, shipment in zip(carriers, shipments):
+            shipment.carrier = self.seller.carriers[carrier]
+        self.Shipment.save(shipments)
+        self.Shipment.click(shipments, 'fetch_waybill')
+        for carrier, shipment in zip(carriers, shipments):
+            with self.subTest(carrier=carrier):
+                shipment.reload()
+                self.assertTrue(shipment.shipping_reference,
+                    shipment.waybill_error)
+                self.assertEqual(shipment.sort_code, '浙-杭州-西湖')
+                service = shipment.waybill.account.service
+                self.assertEqual(service, WAYBILL_SERVICES[carrier])
+                self.assertIn(shipment.shipping_reference,
+                    self.sim()[service]['numbers'])
 
     def test_collected_number_is_not_recycled(self):
         "A number the courier collected stays, with the service's refusal"

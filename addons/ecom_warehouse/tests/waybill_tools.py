@@ -6,6 +6,7 @@ import urllib.request
 
 from proteus import Model
 
+from devtools.simulator.connect import waybill_account
 from devtools.simulator.server import Simulator
 from trytond.modules.ecom_order_center.tests.test_scenario_order import (
     line, normalized)
@@ -46,13 +47,9 @@ class WarehouseCase(unittest.TestCase):
             return json.loads(answer.read())
 
     def account(self, service='cainiao', carrier='ZTO', **values):
-        Account = Model.get('ecom.waybill.account')
-        account = Account(carrier=self.seller.carriers[carrier],
-            warehouse=self.seller.warehouses['WH'], service=service,
-            endpoint=self.simulator.url + '/waybill/' + service,
-            app_key='key', app_secret='secret', session_key='session',
-            carrier_code=carrier, customer_code='330100-001',
-            sender_name='茶语旗舰店', sender_phone='0571-88886666', **values)
+        account = waybill_account(self.seller.carriers[carrier],
+            self.seller.warehouses['WH'], service, self.simulator.url,
+            **values)
         account.save()
         return account
 
