@@ -10,7 +10,6 @@ an order whose assigned parcel has a waybill number; it prints what the
 test needs as JSON."""
 import json
 import sys
-from types import SimpleNamespace
 
 
 def main(simulator_url, printer_address, admin_password):
@@ -25,8 +24,7 @@ def prepare(simulator_url, printer_address, admin_password, parcels=2,
     boxes"""
     from proteus import Model
 
-    from trytond.modules.ecom_order_center.tests.tools import (
-        get_seller, setup_seller)
+    from trytond.modules.ecom_order_center.tests.tools import setup_seller
     from trytond.pool import Pool
     from trytond.tests.test_tryton import DB_NAME
     from trytond.tests.tools import activate_modules
@@ -34,17 +32,8 @@ def prepare(simulator_url, printer_address, admin_password, parcels=2,
 
     from .tools import StationCase, line, make_box, make_key
 
-    class Prepare(StationCase):
-        def runTest(self):
-            pass
-
-    case = Prepare()
-    case.config = activate_modules(['ecom_iot'], setup_seller)
-    case.seller = get_seller(case.config)
-    case.shop = case.seller.shops['TB01']
-    case.Order = Model.get('ecom.order')
-    case.Shipment = Model.get('stock.shipment.out')
-    case.simulator = SimpleNamespace(url=simulator_url)
+    case = StationCase.outside_a_test(
+        activate_modules(['ecom_iot'], setup_seller), simulator_url)
     case.account('cainiao')
     case.waybill_template('zpl')
     shipments = [case.parcel('E2E-%d' % i, line('1', 'TEA-LJ-250'))

@@ -14,7 +14,6 @@ service answered, before the answers are stored).  Every action but
 import json
 import sys
 import time
-from types import SimpleNamespace
 
 PARCELS = 6
 
@@ -48,24 +47,14 @@ def main(action, simulator_url, pause=None):
 def prepare(simulator_url):
     from proteus import Model
 
-    from trytond.modules.ecom_order_center.tests.tools import (
-        get_seller, setup_seller)
+    from trytond.modules.ecom_order_center.tests.tools import setup_seller
     from trytond.tests.tools import activate_modules
 
     from .wave_tools import WAREHOUSE_MODULES
     from .waybill_tools import WarehouseCase
 
-    class Prepare(WarehouseCase):
-        def runTest(self):
-            pass
-
-    case = Prepare()
-    case.config = activate_modules(WAREHOUSE_MODULES, setup_seller)
-    case.seller = get_seller(case.config)
-    case.shop = case.seller.shops['TB01']
-    case.Order = Model.get('ecom.order')
-    case.Shipment = Model.get('stock.shipment.out')
-    case.simulator = SimpleNamespace(url=simulator_url)
+    case = WarehouseCase.outside_a_test(
+        activate_modules(WAREHOUSE_MODULES, setup_seller), simulator_url)
     case.account('cainiao')
     Model.get('ecom.print.template')(name="中通 100×150", kind='waybill',
         carrier=case.seller.carriers['ZTO'], size='100x150').save()

@@ -3,6 +3,7 @@ as customer shipments, the simulator's waybill services beside them."""
 import json
 import unittest
 import urllib.request
+from types import SimpleNamespace
 
 from proteus import Model
 
@@ -26,14 +27,27 @@ class WarehouseCase(unittest.TestCase):
     modules = WAREHOUSE_MODULES
 
     def setUp(self):
-        self.config = activate_seller(self.modules)
-        self.seller = get_seller(self.config)
+        self._use(activate_seller(self.modules))
+        self.simulator = Simulator(rate=0).start('127.0.0.1', 0)
+        self.addCleanup(self.simulator.stop)
+
+    @classmethod
+    def outside_a_test(cls, config, simulator_url):
+        """The case's helpers on the database of config and a simulator
+        already running, for a process that makes the database another
+        one works on"""
+        case = cls('shipments')
+        case._use(config)
+        case.simulator = SimpleNamespace(url=simulator_url)
+        return case
+
+    def _use(self, config):
+        self.config = config
+        self.seller = get_seller(config)
         self.shop = self.seller.shops['TB01']
         self.Order = Model.get('ecom.order')
         self.Shipment = Model.get('stock.shipment.out')
         self.Waybill = Model.get('ecom.waybill')
-        self.simulator = Simulator(rate=0).start('127.0.0.1', 0)
-        self.addCleanup(self.simulator.stop)
 
     def tearDown(self):
         drop_seller()
