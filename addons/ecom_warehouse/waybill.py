@@ -12,6 +12,12 @@ are called, then the answers are stored and committed.  A timeout leaves
 the request as it was: asked again with the same id, the service answers
 the same number.  A service's refusal is shown on the shipment it
 concerns and the other shipments go on.
+
+A cancelled or re-routed parcel cancels its numbers and its requests
+still pending; they are given back at the service once committed (a
+pending one is asked again with its request id for the number it may
+have taken), and an answer that comes after the cancellation never goes
+on the parcel.
 """
 import uuid
 
