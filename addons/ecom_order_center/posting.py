@@ -419,18 +419,28 @@ class Move(metaclass=PoolMeta):
 
     @classmethod
     def create(cls, vlist):
-        """Create the moves with their weight and volume: Tryton's shipment
-        measurements otherwise compute them after the insert and write
-        every new move a second time, validated again (an eighth of the
-        cost of posting an order)"""
+        """Create the moves with their internal quantity, weight and volume:
+        Tryton computes them after the insert and writes every new move a
+        second time, validated again (a tenth of the cost of posting an
+        order)"""
+        pool = Pool()
+        Product = pool.get('product.product')
+        Uom = pool.get('product.uom')
         vlist = [v.copy() for v in vlist]
-        for values in vlist:
-            if ('internal_weight' in values or 'internal_volume' in values
-                    or not all(values.get(name) is not None
-                        for name in ['product', 'quantity', 'unit'])):
-                continue
-            move = cls(product=values['product'],
-                quantity=values['quantity'], unit=values['unit'])
+        todo = [v for v in vlist
+            if not ({'internal_quantity', 'internal_weight', 'internal_volume'}
+                & v.keys())
+            and all(v.get(name) is not None
+                for name in ['product', 'quantity', 'unit'])]
+        # Browsed together, each product and unit is read once for all
+        products = {p.id: p for p in Product.browse(
+                list({v['product'] for v in todo}))}
+        units = {u.id: u for u in Uom.browse(list({v['unit'] for v in todo}))}
+        for values in todo:
+            move = cls(product=products[values['product']],
+                quantity=values['quantity'], unit=units[values['unit']])
+            values['internal_quantity'] = (
+                move.on_change_with_internal_quantity())
             values['internal_weight'] = move.on_change_with_internal_weight()
             values['internal_volume'] = move.on_change_with_internal_volume()
         return super().create(vlist)

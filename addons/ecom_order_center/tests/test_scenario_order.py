@@ -229,6 +229,13 @@ class AuditPostTestCase(OrderCenterCase):
             [('BOX-GF-L', 1), ('BOX-GF-S', 1), ('TEA-LJ-500', 1)])
         self.assertEqual(sale.total_amount, Decimal('350.00'))
         self.assertEqual(kit_order.decisions[0].rule, 'Posting')
+        # The parcel weighs what its goods weigh: two cups of 0.35 kg.
+        cup_order, = self.Order.find([('platform_order_id', '=', 'T7002')])
+        shipment, = cup_order.sales[0].shipments
+        self.assertEqual(
+            [(m.product.code, m.internal_quantity)
+                for m in shipment.outgoing_moves], [('CUP-GL-300', 2)])
+        self.assertAlmostEqual(shipment.weight, 0.70)
         # Posting processed the sales: no task processes them again.
         with Transaction().start(
                 self.config.database_name, 0, readonly=True):
