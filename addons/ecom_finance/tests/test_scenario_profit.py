@@ -3,8 +3,10 @@ and platform fees are paid, per order, shop, product, salesperson and
 day; each salesperson's orders, amount, refunds and gross margin per
 month, a salesperson seeing their own figures only."""
 import datetime as dt
+import io
 from decimal import Decimal
 
+import openpyxl
 from proteus import Model, Wizard
 
 from trytond.modules.ecom_finance.tests import bills
@@ -186,6 +188,28 @@ class ProfitScenarioTestCase(parcels.ShippedParcelsCase):
                     Decimal('138.00'), li_margin,
                     (li_margin * 100 / Decimal('138.00')).quantize(CENT)),
                 })
+
+        # the list goes to a spreadsheet with its columns in Chinese
+        Lang = Model.get('ir.lang')
+        chinese, = Lang.find([('code', '=', 'zh_CN')])
+        chinese.click('load_translations')
+        Report = Model.get('ecom.profit.order')
+        with self.config.set_context(company=self.seller.company.id,
+                language='zh_CN', **NOVEMBER):
+            export = Wizard('ecom.report.export_xlsx', Report.find([]))
+        self.assertTrue(export.form.filename.endswith('.xlsx'))
+        sheet = openpyxl.load_workbook(io.BytesIO(export.form.file)).active
+        rows = list(sheet.iter_rows(values_only=True))
+        header = rows[0]
+        self.assertEqual(header[:4], ("日期", "订单", "店铺", "业务员"))
+        by_order = {r[header.index("订单")]: r for r in rows[1:]}
+        self.assertEqual(len(by_order), 3)
+        row = next(r for k, r in by_order.items() if k.endswith('7002'))
+        self.assertEqual(row[header.index("业务员")], "李四")
+        self.assertEqual(Decimal(str(row[header.index("退款")])),
+            Decimal('138.00'))
+        self.assertEqual(Decimal(str(row[header.index("利润")])),
+            profit['7002'])
 
         # 张三 as salesperson sees his own figures only
         User = Model.get('res.user')
