@@ -29,6 +29,7 @@ from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.ecom_order_center.access import _move_sale_lines
 from trytond.modules.sale.sale_reporting import Context
 from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 SALE_STATES = ['confirmed', 'processing', 'done']
@@ -354,8 +355,9 @@ class ProfitMixin(ModelSQL, ModelView):
             *(s.as_(a) for a, s in sums.items()),
             profit.as_('profit'),
             where=where,
+            # by position: PostgreSQL sees a period's parameters apart
             group_by=[lines.company, lines.currency]
-            + [c for _, c in dimensions])
+            + [c.as_(n) for n, c in dimensions])
 
     def get_margin(self, name):
         net = (self.revenue or 0) - (self.refund or 0)
@@ -377,7 +379,7 @@ class ProfitOrder(ProfitMixin):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('date', 'DESC'), ('order', 'DESC')]
+        cls._order = [('date', 'DESC'), ('order', 'DESC'), ('id', 'DESC')]
 
     @classmethod
     def _dimensions(cls, lines):
@@ -394,7 +396,7 @@ class ProfitShop(ProfitMixin):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('profit', 'DESC'), ('shop', 'ASC')]
+        cls._order = [('profit', 'DESC'), ('shop', 'ASC'), ('id', 'DESC')]
 
     @classmethod
     def _dimensions(cls, lines):
@@ -406,12 +408,17 @@ class ProfitProduct(ProfitMixin):
     are the order's"""
     __name__ = 'ecom.profit.product'
 
-    product = fields.Many2One('product.product', "Product", readonly=True)
+    product = fields.Many2One('product.product', "Product", readonly=True,
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'})
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('quantity', 'DESC'), ('product', 'ASC')]
+        cls._order = [('quantity', 'DESC'), ('product', 'ASC'),
+            ('id', 'DESC')]
 
     @classmethod
     def _dimensions(cls, lines):
@@ -434,7 +441,8 @@ class ProfitSalesperson(ProfitMixin):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('profit', 'DESC'), ('salesperson', 'ASC')]
+        cls._order = [('profit', 'DESC'), ('salesperson', 'ASC'),
+            ('id', 'DESC')]
 
     @classmethod
     def _dimensions(cls, lines):
@@ -450,7 +458,7 @@ class ProfitDay(ProfitMixin):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('date', 'DESC')]
+        cls._order = [('date', 'DESC'), ('id', 'DESC')]
 
     @classmethod
     def _dimensions(cls, lines):
@@ -475,7 +483,7 @@ class SalespersonPerformance(ProfitMixin):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('date', 'DESC'), ('revenue', 'DESC')]
+        cls._order = [('date', 'DESC'), ('revenue', 'DESC'), ('id', 'DESC')]
 
     @classmethod
     def _dimensions(cls, lines):
