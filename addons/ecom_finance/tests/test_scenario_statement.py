@@ -14,42 +14,62 @@ from trytond.modules.ecom_order_center.tests.tools import (
     activate_seller, drop_seller, get_seller)
 
 
+def payment_journal(seller):
+    """Return the Alipay statement journal and the bank account: fees
+    (服务费) and withdrawals (提现) are booked by statement rules"""
+    accounts = seller.accounts
+    Account = Model.get('account.account')
+    AccountJournal = Model.get('account.journal')
+    StatementJournal = Model.get('account.statement.journal')
+    cash = accounts['cash']
+    alipay_account = Account(name="支付宝", code='1012',
+        type=cash.type, parent=cash.parent, reconcile=False)
+    alipay_account.save()
+    bank = Account(name="招商银行", code='1002', type=cash.type,
+        parent=cash.parent)
+    bank.save()
+    account_journal, = AccountJournal.find([('code', '=', 'STA')])
+    journal = StatementJournal(name="支付宝", journal=account_journal,
+        account=alipay_account, validation='number_of_lines')
+    journal.save()
+    Rule = Model.get('account.statement.rule')
+    Information = Model.get('account.statement.origin.information')
+    business_type, = Information.find(
+        [('name', '=', 'ecom_business_type')])
+    for name, kind, account in [
+            ("支付宝服务费", '服务费', accounts['expense']),
+            ("提现到银行", '提现', bank)]:
+        rule = Rule(name=name, company=seller.company)
+        information = rule.information_rules.new()
+        information.key = business_type
+        information.char = kind
+        rule_line = rule.lines.new()
+        rule_line.amount = 'pending'
+        rule_line.account = account
+        rule.save()
+    return journal, bank
+
+
+def import_bill(journal, data, filename, file_format='alipay'):
+    "Return the statements the bill file is imported into"
+    wizard = Wizard('account.statement.import')
+    wizard.form.file_ = data
+    wizard.form.file_format = file_format
+    wizard.form.ecom_filename = filename
+    wizard.form.ecom_journal = journal
+    wizard.execute('import_')
+    Statement = Model.get('account.statement')
+    return Statement.find([('name', 'like', filename + '%')],
+        order=[('id', 'DESC')])
+
+
 class StatementScenarioTestCase(unittest.TestCase):
 
     def setUp(self):
         self.config = activate_seller(['ecom_finance'])
         self.seller = get_seller(self.config)
         self.Order = Model.get('ecom.order')
-        accounts = self.seller.accounts
-        Account = Model.get('account.account')
-        AccountJournal = Model.get('account.journal')
-        StatementJournal = Model.get('account.statement.journal')
-        cash = accounts['cash']
-        self.alipay_account = Account(name="支付宝", code='1012',
-            type=cash.type, parent=cash.parent, reconcile=False)
-        self.alipay_account.save()
-        self.bank = Account(name="招商银行", code='1002', type=cash.type,
-            parent=cash.parent)
-        self.bank.save()
-        account_journal, = AccountJournal.find([('code', '=', 'STA')])
-        self.journal = StatementJournal(name="支付宝", journal=account_journal,
-            account=self.alipay_account, validation='number_of_lines')
-        self.journal.save()
-        Rule = Model.get('account.statement.rule')
-        Information = Model.get('account.statement.origin.information')
-        business_type, = Information.find(
-            [('name', '=', 'ecom_business_type')])
-        for name, kind, account in [
-                ("支付宝服务费", '服务费', accounts['expense']),
-                ("提现到银行", '提现', self.bank)]:
-            rule = Rule(name=name, company=self.seller.company)
-            information = rule.information_rules.new()
-            information.key = business_type
-            information.char = kind
-            rule_line = rule.lines.new()
-            rule_line.amount = 'pending'
-            rule_line.account = account
-            rule.save()
+        self.journal, self.bank = payment_journal(self.seller)
 
     def tearDown(self):
         drop_seller()
@@ -72,15 +92,7 @@ class StatementScenarioTestCase(unittest.TestCase):
         return invoice
 
     def import_bill(self, data, filename, file_format='alipay'):
-        wizard = Wizard('account.statement.import')
-        wizard.form.file_ = data
-        wizard.form.file_format = file_format
-        wizard.form.ecom_filename = filename
-        wizard.form.ecom_journal = self.journal
-        wizard.execute('import_')
-        Statement = Model.get('account.statement')
-        return Statement.find([('name', 'like', filename + '%')],
-            order=[('id', 'DESC')])
+        return import_bill(self.journal, data, filename, file_format)
 
     def test_fund_flow_into_receipts(self):
         "Sales are received on their invoices, fees and withdrawals by rule"
