@@ -416,31 +416,47 @@ class Sale(metaclass=PoolMeta):
 
 class Move(metaclass=PoolMeta):
     __name__ = 'stock.move'
+    # The fields Tryton computes on a new move, which create sets at once
+    _ecom_measured = {
+        'internal_quantity', 'internal_weight', 'internal_volume'}
 
     @classmethod
     def create(cls, vlist):
         """Create the moves with their internal quantity, weight and volume:
-        Tryton computes them after the insert and writes every new move a
-        second time, validated again (a tenth of the cost of posting an
-        order)"""
+        Tryton computes them after the insert, one move at a time, and
+        writes every new move a second time, validated again (a sixth of
+        the cost of posting an order)"""
         pool = Pool()
         Product = pool.get('product.product')
         Uom = pool.get('product.uom')
+        transaction = Transaction()
         vlist = [v.copy() for v in vlist]
         todo = [v for v in vlist
-            if not ({'internal_quantity', 'internal_weight', 'internal_volume'}
-                & v.keys())
+            if not (cls._ecom_measured & v.keys())
             and all(v.get(name) is not None
                 for name in ['product', 'quantity', 'unit'])]
         # Browsed together, each product and unit is read once for all
         products = {p.id: p for p in Product.browse(
                 list({v['product'] for v in todo}))}
         units = {u.id: u for u in Uom.browse(list({v['unit'] for v in todo}))}
+        replace = transaction.context.get('_product_replacement', True)
         for values in todo:
-            move = cls(product=products[values['product']],
-                quantity=values['quantity'], unit=units[values['unit']])
-            values['internal_quantity'] = (
-                move.on_change_with_internal_quantity())
-            values['internal_weight'] = move.on_change_with_internal_weight()
-            values['internal_volume'] = move.on_change_with_internal_volume()
-        return super().create(vlist)
+            product = products[values['product']]
+            # The product the move is created with, as Tryton replaces it
+            if replace:
+                product = product.replacement
+            move = cls(product=product, quantity=values['quantity'],
+                unit=units[values['unit']])
+            for name in cls._ecom_measured:
+                values[name] = getattr(move, 'on_change_with_' + name)()
+        with transaction.set_context(
+                _ecom_moves_measured=len(todo) == len(vlist)):
+            return super().create(vlist)
+
+    @classmethod
+    def _compute_fields(cls, records, field_names=None):
+        # Moves created with every measure computed need no second pass
+        if (field_names is None
+                and Transaction().context.get('_ecom_moves_measured')):
+            return
+        super()._compute_fields(records, field_names=field_names)
