@@ -13,6 +13,8 @@ ships the order, and the platform write-back runs from there.
 """
 import datetime as dt
 
+from sql import Literal, Null
+
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
@@ -105,12 +107,29 @@ class ShipmentOut(metaclass=PoolMeta):
         "The shipping mode of the parcel: its own, its shop's, its warehouse's"
         if self.ecom_shipping_mode:
             return self.ecom_shipping_mode
-        for order in sorted(self.ecom_orders, key=lambda o: o.id):
-            if order.shop.ecom_shipping_mode:
-                return order.shop.ecom_shipping_mode
+        # Walking the parcel's moves to its orders' shops reads its moves,
+        # sale lines, sales and orders: a good part of a station's scan.
+        # No shop choosing a mode, none of them can.
+        if self._ecom_any_shop_shipping_mode():
+            for order in sorted(self.ecom_orders, key=lambda o: o.id):
+                if order.shop.ecom_shipping_mode:
+                    return order.shop.ecom_shipping_mode
         if self.warehouse:
             return self.warehouse.ecom_shipping_mode or 'weigh'
         return 'weigh'
+
+    @staticmethod
+    def _ecom_any_shop_shipping_mode():
+        "Whether a shop, of any user, active or not, chooses a mode"
+        Shop = Pool().get('ecom.shop')
+        shop = Shop.__table__()
+        cursor = Transaction().connection.cursor()
+        # Plain SQL: the user's rules must not hide another's shop
+        cursor.execute(*shop.select(Literal(1),
+                where=(shop.ecom_shipping_mode != Null)
+                & (shop.ecom_shipping_mode != ''),
+                limit=1))
+        return bool(cursor.fetchone())
 
     @classmethod
     def pack(cls, shipments):
