@@ -70,14 +70,12 @@ class Box(metaclass=PoolMeta):
         state = json.loads(self.session or '{}')
         if state.get('step') != 'weigh':
             return None
-        station = {'box': self.id}
-        with self._as_packer(), Transaction().set_context(
-                ecom_iot_station=station):
+        with self._as_packer():
             state, result = Shipment.ecom_verify_scan(
                 state, '%.3fkg' % weight)
         if result['complete']:
             shipment = Shipment(result['shipment'])
-            errors = station.get('print_errors', [])
+            errors = self.station_print(shipment)
             if errors:
                 kind, error = errors[0]
                 result = dict(result, ok=False, message=gettext(
@@ -117,20 +115,3 @@ class Box(metaclass=PoolMeta):
                 'ok': result['ok'],
                 'message': result['message'],
                 })
-
-
-class ShipmentOut(metaclass=PoolMeta):
-    __name__ = 'stock.shipment.out'
-
-    @classmethod
-    def _ecom_ship_weighed(cls, shipment):
-        """At a box's station, the parcel that passed its weight check has
-        its documents queued and its weight stored for good before Tryton
-        ships it: the label prints while the parcel ships"""
-        Box = Pool().get('ecom.iot.box')
-        station = Transaction().context.get('ecom_iot_station')
-        if station is not None:
-            station['print_errors'] = Box(station['box']).station_print(
-                shipment)
-            Transaction().commit()
-        super()._ecom_ship_weighed(shipment)

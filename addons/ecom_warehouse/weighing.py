@@ -232,11 +232,6 @@ class ShipmentOut(metaclass=PoolMeta):
 
     # At the station, after the check ---------------------------------------
 
-    @classmethod
-    def _ecom_ship_weighed(cls, shipment):
-        "Ship the parcel at the station once its weight let it go"
-        cls.ecom_ship([shipment])
-
     def _ecom_verified_message(self):
         if self.ecom_needs_weighing:
             return gettext('ecom_warehouse.msg_scan_complete_weigh',
@@ -261,7 +256,7 @@ class ShipmentOut(metaclass=PoolMeta):
             return state, cls._ecom_result(shipment, state, False,
                 shipment.ecom_weight_reason)
         try:
-            cls._ecom_ship_weighed(shipment)
+            cls.ecom_ship([shipment])
         except UserError as exception:
             return state, cls._ecom_result(shipment, state, False,
                 exception.message)
