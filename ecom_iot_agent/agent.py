@@ -21,6 +21,9 @@ logger = logging.getLogger('ecom_iot_agent')
 
 BACKOFF_MIN, BACKOFF_MAX = 0.5, 30
 REOPEN_INTERVAL = 1.0
+# Seconds between the questions to a polled scale while a parcel settles
+# on it (``interval`` when it is empty or its weight was taken)
+SETTLE_INTERVAL = 0.03
 LONG_POLL = 30
 # Answers after which a report is kept for later: refused key, too many
 # calls; any other answer is final (a bad report must not block the rest)
@@ -147,6 +150,8 @@ class Agent:
             tolerance=float(settings.get('tolerance', 0.005)),
             empty=float(settings.get('empty', 0.02)))
         interval = float(settings.get('interval', 0.2))
+        settle_interval = float(settings.get('settle_interval',
+                SETTLE_INTERVAL))
         polled = driver is not scales.Continuous
         while self._open(code, scale):
             while not self.stopping.is_set():
@@ -166,7 +171,10 @@ class Agent:
                     self.report('/weight', {'device': code,
                             'value': weight, 'unit': 'kg', 'stable': True})
                 if polled:
-                    self.stopping.wait(interval)
+                    # a parcel settling is read again soon: its weight is
+                    # taken after its reads, not after reads × interval
+                    self.stopping.wait(settle_interval if stable.settling
+                        else interval)
 
     def run_scanner(self, code, settings):
         driver = scanners.DRIVERS[settings['driver']]

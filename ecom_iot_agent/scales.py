@@ -283,6 +283,12 @@ class StableWeight:
         self.empty = empty
         self.window = []
         self.taken = False
+        self.loaded = False
+
+    @property
+    def settling(self):
+        "Whether a parcel lies on the scale and its weight is not taken yet"
+        return self.loaded and not self.taken
 
     def feed(self, reading):
         "Take one reading; return the parcel's weight when it is stable"
@@ -292,7 +298,8 @@ class StableWeight:
                 or reading.underload or reading.error):
             self.window = []
             return None
-        if reading.weight < self.empty:
+        self.loaded = reading.weight >= self.empty
+        if not self.loaded:
             self.window = []
             self.taken = False
             return None

@@ -4,7 +4,8 @@ against a real trytond server.
 
 The packer scans the waybill and the item, puts the parcel on the scale:
 its stable weight lands on the shipment, the warehouse's weight check
-lets it go, it ships and its waybill prints on the station's printer.
+lets it go, it ships and its waybill prints on the station's printer; its
+packing slip prints on the slip printer only when its shop prints slips.
 With the server stopped, the agent keeps what it reports on disk and
 delivers it once, in order, when the server is back; a scanner pulled
 out and plugged in again is reopened."""
@@ -75,6 +76,7 @@ class StationEndToEndTestCase(unittest.TestCase):
         cls.directory = tempfile.mkdtemp()
         cls.simulator = Simulator(rate=0).start('127.0.0.1', 0)
         cls.printer = RawPrinter()
+        cls.slip_printer = RawPrinter()
         cls.database = 'station_e2e_%d' % os.getpid()
         uri = os.environ.get('TRYTOND_DATABASE_URI', 'sqlite://')
         cache = os.environ.get('DB_CACHE') or os.path.join(
@@ -85,7 +87,8 @@ class StationEndToEndTestCase(unittest.TestCase):
         cls.env.pop('TRYTOND_CONFIG', None)
         prepared = subprocess.run([sys.executable, '-m',
                 'trytond.modules.ecom_iot.tests.station_server',
-                cls.simulator.url, cls.printer.address, PASSWORD],
+                cls.simulator.url, cls.printer.address, PASSWORD,
+                cls.slip_printer.address],
             env=cls.env, check=True, capture_output=True, text=True,
             timeout=900)
         cls.station = json.loads(prepared.stdout.strip().splitlines()[-1])
@@ -98,6 +101,7 @@ class StationEndToEndTestCase(unittest.TestCase):
         cls.stop_server()
         cls.simulator.stop()
         cls.printer.close()
+        cls.slip_printer.close()
         shutil.rmtree(cls.directory, ignore_errors=True)
 
     @classmethod
@@ -163,11 +167,12 @@ class StationEndToEndTestCase(unittest.TestCase):
                 '[device scale]\ndriver = continuous\nport = %s\n'
                 'reads = 5\n\n'
                 '[device scanner]\ndriver = serial_scanner\nport = %s\n\n'
-                '[device zebra]\ndriver = raw_tcp\naddress = %s\n' % (
+                '[device zebra]\ndriver = raw_tcp\naddress = %s\n\n'
+                '[device laser]\ndriver = raw_tcp\naddress = %s\n' % (
                     self.url, self.database, self.station['key'],
                     os.path.join(directory, 'buffer.sqlite'),
                     self.scale.link, self.scanner.link,
-                    self.printer.address))
+                    self.printer.address, self.slip_printer.address))
         log = open(LOGS / ('iot-e2e-agent-%s.log' % name), 'w')
         agent = subprocess.Popen([str(BIN / 'ecom-iot-agent'), '-c', config,
                 '-v'], stdout=log, stderr=subprocess.STDOUT,
@@ -209,6 +214,20 @@ class StationEndToEndTestCase(unittest.TestCase):
         return [data for data in self.printer.received
             if parcel['waybill'].encode() in data]
 
+    def printed_jobs(self, parcel):
+        "The station's print jobs of the parcel once all are printed"
+        def printed():
+            jobs = self.rpc('model.ecom.iot.print_job.search_read',
+                [('shipment', '=', parcel['id'])], 0, None, None,
+                ['state', 'printer.code', 'job'], {})
+            if jobs and all(j['state'] == 'done' for j in jobs):
+                return jobs
+        return wait_for(printed, 30, 'the acknowledgements')
+
+    def slips(self):
+        "The documents the slip printer received"
+        return self.slip_printer.received
+
     def shipment(self, parcel):
         shipment, = self.read('stock.shipment.out', [parcel['id']],
             ['state', 'ecom_weight', 'ecom_weight_state'])
@@ -233,14 +252,12 @@ class StationEndToEndTestCase(unittest.TestCase):
             ['message', 'ok', 'last_contact'])
         self.assertTrue(box['ok'], box['message'])
         self.assertTrue(box['last_contact'])
-        jobs = wait_for(lambda: [j for j in self.rpc(
-                        'model.ecom.iot.print_job.search_read',
-                        [('shipment', '=', parcel['id'])], 0, None, None,
-                        ['state'], {}) if j['state'] == 'done'],
-            30, 'the acknowledgement')
-        self.assertEqual(len(jobs), 1)
+        # the shop prints no packing slips: the waybill is all
+        jobs = self.printed_jobs(parcel)
+        self.assertEqual([j['printer.']['code'] for j in jobs], ['zebra'])
         time.sleep(1)
         self.assertEqual(len(self.labels(parcel)), 1)
+        self.assertEqual(self.slips(), [])
 
     def test_2_server_down_reports_wait_on_disk(self):
         """The server stops while the packer works: the agent keeps the
@@ -283,3 +300,31 @@ class StationEndToEndTestCase(unittest.TestCase):
         time.sleep(1)
         self.assertEqual(len(self.labels(parcel)), 1)
         self.assertEqual(self.device_states()['scanner'], 'online')
+
+    def test_3_packing_slip_prints_when_the_shop_says(self):
+        """The shop prints packing slips: the parcel's slip arrives at the
+        station's slip printer beside its waybill, once"""
+        if not self.server:
+            self.start_server()
+        self.rpc('model.ecom.shop.write', [self.station['shop']],
+            {'ecom_print_slip': 'print'}, {})
+        self.start_agent('slip')
+        # the devices are online from the agents before: until this one
+        # opened them, what they send is lost
+        wait_for(lambda: all('device %s: online' % code in (
+                    LOGS / 'iot-e2e-agent-slip.log').read_text()
+                for code in ['scale', 'scanner']), 30, 'devices opened')
+        parcel = self.station['parcels'][2]
+        self.pack(parcel)
+        wait_for(lambda: self.labels(parcel), 60, 'the label')
+        slip, = wait_for(self.slips, 30, 'the packing slip')
+        self.assertTrue(slip.startswith(b'%PDF'))
+        jobs = {j['printer.']['code']: j for j in self.printed_jobs(parcel)}
+        self.assertEqual(sorted(jobs), ['laser', 'zebra'])
+        document, = self.read('ecom.print.job', [jobs['laser']['job']],
+            ['kind', 'data'])
+        self.assertEqual(document['kind'], 'packing_slip')
+        self.assertEqual(base64.b64decode(document['data']['base64']), slip)
+        time.sleep(1)
+        self.assertEqual(len(self.slips()), 1)
+        self.assertEqual(len(self.labels(parcel)), 1)

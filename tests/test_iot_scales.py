@@ -2,9 +2,12 @@
 protocol byte for byte: garbage and parity noise on the line, a cable
 pulled mid-line, motion then stable, overload; the stable-weight rule;
 serial scanners; a TCP listener standing in for a 9100 label printer."""
+import json
 import os
 import select
+import shutil
 import socket
+import tempfile
 import threading
 import time
 import tty
@@ -228,6 +231,61 @@ class StableWeightTestCase(unittest.TestCase):
                 weights = [w for w in map(stable.feed, readings)
                     if w is not None]
                 self.assertEqual(weights, expected)
+
+
+    def test_settling_while_a_parcel_waits(self):
+        "Settling from the parcel's first reading until its weight is taken"
+        stable = scales.StableWeight(reads=3, tolerance=0.005)
+        states = []
+        for item in [reading(0.0), reading(1.5, False)] + [reading(1.5)] * 3 \
+                + [reading(1.5), reading(0.0)]:
+            stable.feed(item)
+            states.append(stable.settling)
+        self.assertEqual(states,
+            [False, True, True, True, False, False, False])
+
+
+class ScaleLoopTestCase(ScaleCase):
+    "The agent's loop on a polled scale"
+
+    def test_settling_parcel_is_read_without_waiting_the_interval(self):
+        """The parcel's stable reads come one after another: its weight is
+        reported well before reads × interval"""
+        from ecom_iot_agent.agent import Agent
+        empty, parcel = b'\x02  0.000\r', b'\x02  1.250\r'
+        fake = PtyScale(b'W', [empty] * 2 + [parcel] * 20 + [empty] * 50)
+        self.addCleanup(fake.stop)
+        directory = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, directory)
+        agent = Agent({'url': 'http://127.0.0.1:9', 'database': 'none',
+                'key': 'iot_none',
+                'buffer': os.path.join(directory, 'buffer.sqlite'),
+                'devices': {'scale': {'driver': 'toledo_8217',
+                        'port': fake.name, 'reads': '5',
+                        'interval': '0.5'}}})
+        self.addCleanup(agent.stop)
+        threading.Thread(target=agent.run_scale,
+            args=('scale', agent.config['devices']['scale']),
+            daemon=True).start()
+        deadline = time.monotonic() + 10
+        while b'W' * 3 not in fake.received:
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.005)
+        # the scale answered the parcel's first read
+        start = time.monotonic()
+        while not [r for r in self.reports(agent) if r[1] == '/weight']:
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.005)
+        self.assertLess(time.monotonic() - start, 2 * 0.5)
+        (_, _, body), = [r for r in self.reports(agent)
+            if r[1] == '/weight']
+        self.assertEqual((body['value'], body['stable']), (1.25, True))
+
+    def reports(self, agent):
+        with agent.outbox.lock:
+            rows = agent.outbox.connection.execute(
+                'SELECT seq, path, body FROM report').fetchall()
+        return [(seq, path, json.loads(body)) for seq, path, body in rows]
 
 
 class SerialScannerTestCase(ScaleCase):

@@ -104,10 +104,14 @@ class PrintJob(ModelSQL, ModelView):
         box = Box(box)
         shipments = Shipment.browse(shipments)
         documents = Shipment.print_documents(shipments, kind)
-        role = 'slip' if kind == 'packing_slip' else kind
-        jobs = cls.queue(box, role, documents,
+        jobs = cls.queue(box, cls.role_of(kind), documents,
             shipment=shipments[0] if len(shipments) == 1 else None)
         return [j.id for j in jobs]
+
+    @staticmethod
+    def role_of(kind):
+        "The role of the printer that prints the kind of document"
+        return 'slip' if kind == 'packing_slip' else kind
 
     @classmethod
     def _role_names(cls):

@@ -5,8 +5,9 @@ the station's state kept on the box.
 The packer scans the waybill and the items; once the parcel is verified,
 the first stable weight of the station's scale is its weight, checked by
 the warehouse's weighing; when the parcel passes, its waybill prints on
-the station's waybill printer on its own.  What the station said last
-shows on the box form in large type.
+the station's waybill printer on its own, and its packing slip on the
+slip printer when its shop or warehouse prints slips.  What the station
+said last shows on the box form in large type.
 """
 import json
 
@@ -14,6 +15,12 @@ from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
+
+# What the station says when a document of the parcel did not print
+PRINT_FAILED = {
+    'waybill': 'ecom_iot.msg_station_print_failed',
+    'packing_slip': 'ecom_iot.msg_station_slip_failed',
+    }
 
 
 class Box(metaclass=PoolMeta):
@@ -68,29 +75,38 @@ class Box(metaclass=PoolMeta):
                 state, '%.3fkg' % weight)
         if result['complete']:
             shipment = Shipment(result['shipment'])
-            error = self.station_print(shipment)
-            if error:
+            errors = self.station_print(shipment)
+            if errors:
+                kind, error = errors[0]
                 result = dict(result, ok=False, message=gettext(
-                        'ecom_iot.msg_station_print_failed',
+                        PRINT_FAILED[kind],
                         shipment=shipment.rec_name, error=error))
         self._station_save(state, result)
         return result
 
     def station_print(self, shipment):
-        """Print the parcel's waybill on the station's printer; return why
-        it could not be, or None"""
+        """Print the parcel's waybill on the station's waybill printer, and
+        its packing slip on the slip printer when its shop or warehouse
+        says so; return the kinds that could not be, with why"""
         pool = Pool()
         Shipment = pool.get('stock.shipment.out')
         PrintJob = pool.get('ecom.iot.print_job')
-        try:
-            documents = Shipment.print_documents([shipment], 'waybill')
-            if not documents:
-                shipment, = Shipment.browse([shipment.id])
-                return shipment.print_error
-            PrintJob.queue(self, 'waybill', documents, shipment=shipment)
-        except UserError as exception:
-            return exception.message
-        return None
+        kinds = ['waybill']
+        if shipment.ecom_get_print_slip():
+            kinds.append('packing_slip')
+        errors = []
+        for kind in kinds:
+            try:
+                documents = Shipment.print_documents([shipment], kind)
+                if not documents:
+                    shipment, = Shipment.browse([shipment.id])
+                    errors.append((kind, shipment.print_error))
+                    continue
+                PrintJob.queue(self, PrintJob.role_of(kind), documents,
+                    shipment=shipment)
+            except UserError as exception:
+                errors.append((kind, exception.message))
+        return errors
 
     def _station_save(self, state, result):
         self.__class__.write([self], {

@@ -30,6 +30,13 @@ SHIPPING_MODES = [
     ('one_click', "One-Click Shipping"),
     ('virtual', "Virtual Shipping"),
     ]
+# Whether a shop's parcels print a packing slip (发货单) as they ship;
+# empty: as the warehouse says
+SHOP_PRINT_SLIP = [
+    (None, ""),
+    ('print', "Print"),
+    ('no', "Do Not Print"),
+    ]
 
 
 class Location(metaclass=PoolMeta):
@@ -39,10 +46,19 @@ class Location(metaclass=PoolMeta):
         states={'invisible': Eval('type') != 'warehouse'},
         help="The steps a parcel of the warehouse goes through before it "
         "leaves, unless its shop chooses otherwise.")
+    ecom_print_slip = fields.Boolean("Print Packing Slip",
+        states={'invisible': Eval('type') != 'warehouse'},
+        help="Whether a parcel of the warehouse that passes its weight "
+        "check at a packing station prints its packing slip (发货单) there "
+        "with its waybill, unless its shop chooses otherwise.")
 
     @staticmethod
     def default_ecom_shipping_mode():
         return 'weigh'
+
+    @staticmethod
+    def default_ecom_print_slip():
+        return False
 
 
 class Shop(metaclass=PoolMeta):
@@ -56,6 +72,10 @@ class Shop(metaclass=PoolMeta):
         states={'invisible': Eval('ecom_shipping_mode') != 'one_click'},
         help="Whether parcels shipped outside the system are confirmed to "
         "the platform with their tracking number.")
+    ecom_print_slip = fields.Selection(SHOP_PRINT_SLIP, "Print Packing Slip",
+        help="Whether the shop's parcels that pass their weight check at a "
+        "packing station print their packing slip (发货单) there with their "
+        "waybill; empty: as the warehouse says.")
 
     @staticmethod
     def default_ecom_one_click_writeback():
@@ -130,6 +150,14 @@ class ShipmentOut(metaclass=PoolMeta):
                 & (shop.ecom_shipping_mode != ''),
                 limit=1))
         return bool(cursor.fetchone())
+
+    def ecom_get_print_slip(self):
+        """Whether the parcel's packing slip prints with its waybill when it
+        ships from a station: its shop's choice, else its warehouse's"""
+        for order in sorted(self.ecom_orders, key=lambda o: o.id):
+            if order.shop.ecom_print_slip:
+                return order.shop.ecom_print_slip == 'print'
+        return bool(self.warehouse and self.warehouse.ecom_print_slip)
 
     @classmethod
     def pack(cls, shipments):

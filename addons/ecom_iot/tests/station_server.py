@@ -1,24 +1,28 @@
 """The database of the end-to-end station tests, made in its own process
 for a real trytond server to serve:
 ``python -m trytond.modules.ecom_iot.tests.station_server SIMULATOR_URL
-PRINTER_ADDRESS ADMIN_PASSWORD`` with DB_NAME, DB_CACHE,
-TRYTOND_DATABASE_URI (and TRYTOND_DATABASE__PATH for SQLite) set.
+PRINTER_ADDRESS ADMIN_PASSWORD [SLIP_PRINTER_ADDRESS]`` with DB_NAME,
+DB_CACHE, TRYTOND_DATABASE_URI (and TRYTOND_DATABASE__PATH for SQLite)
+set.
 
 It activates the seller's database with ecom_iot, registers the box of
-WH with its waybill printer at PRINTER_ADDRESS, makes it a key and posts
-an order whose assigned parcel has a waybill number; it prints what the
-test needs as JSON."""
+WH with its waybill printer at PRINTER_ADDRESS (and its packing slip
+printer at SLIP_PRINTER_ADDRESS, with a packing slip template), makes it
+a key and posts orders whose assigned parcels have waybill numbers; it
+prints what the test needs as JSON."""
 import json
 import sys
 
 
-def main(simulator_url, printer_address, admin_password):
+def main(simulator_url, printer_address, admin_password,
+        slip_printer_address=None):
     print(json.dumps(prepare(simulator_url, printer_address,
-                admin_password)))
+                admin_password, parcels=3,
+                slip_printer=slip_printer_address)))
 
 
 def prepare(simulator_url, printer_address, admin_password, parcels=2,
-        boxes=1):
+        boxes=1, slip_printer=None):
     """Make the station's database; return the box key, the parcels
     (id, waybill number, expected weight) and the keys of the other
     boxes"""
@@ -30,7 +34,8 @@ def prepare(simulator_url, printer_address, admin_password, parcels=2,
     from trytond.tests.tools import activate_modules
     from trytond.transaction import Transaction
 
-    from .tools import StationCase, line, make_box, make_key
+    from .tools import (
+        StationCase, add_slip_printer, line, make_box, make_key)
 
     case = StationCase.outside_a_test(
         activate_modules(['ecom_iot'], setup_seller), simulator_url)
@@ -42,6 +47,9 @@ def prepare(simulator_url, printer_address, admin_password, parcels=2,
     zebra, = [d for d in box.devices if d.code == 'zebra']
     zebra.address = printer_address
     zebra.save()
+    if slip_printer:
+        add_slip_printer(box, slip_printer)
+        case.slip_template()
     key = make_key(box)
     others = [make_key(make_box(case.config, case.seller.warehouses['WH'],
                 identifier='PACK-%02d' % i)) for i in range(2, boxes + 1)]
@@ -57,6 +65,7 @@ def prepare(simulator_url, printer_address, admin_password, parcels=2,
         'key': key,
         'others': others,
         'box': box.id,
+        'shop': case.shop.id,
         'parcels': [{
                 'id': s.id,
                 'waybill': s.shipping_reference,

@@ -7,7 +7,7 @@ import hashlib
 import time
 from unittest import mock
 
-from proteus import Model
+from proteus import Model, Wizard
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME
 from trytond.transaction import Transaction
@@ -42,6 +42,24 @@ class BoxKeyTestCase(StationCase):
         self.assertEqual((status, jobs), (200, []))
         self.box.reload()
         self.assertTrue(self.box.last_contact)
+
+    def test_key_is_kept_nowhere_while_shown(self):
+        """While the supervisor reads the new key, neither the box nor the
+        wizard's session in the database holds it: closed, it is gone"""
+        wizard = Wizard('ecom.iot.box.key', [self.box])
+        key = wizard.form.key
+        self.assertTrue(key.startswith('iot_'))
+        with Transaction().start(DB_NAME, 0, readonly=True):
+            pool = Pool()
+            Session = pool.get('ir.session.wizard')
+            Box = pool.get('ecom.iot.box')
+            sessions = Session.search([])
+            self.assertTrue(sessions)
+            self.assertEqual(
+                [s.id for s in sessions if key in (s.data or '')], [])
+            self.assertNotIn(key, repr(Box(self.box.id)._record()))
+        wizard.execute('end')
+        self.assertEqual(BoxClient(key).jobs()[0], 200)
 
     def test_wrong_missing_and_revoked_keys_get_401_and_a_log_line(self):
         for key in ['iot_wrong', '']:
@@ -105,6 +123,11 @@ class BoxKeyTestCase(StationCase):
         with self.assertRaisesRegex(AccessButtonError,
                 'Calling button "revoke_key'):
             Box.revoke_key([self.box.id], context)
+        # nor make the box a new key, which would show it
+        with self.assertRaisesRegex(AccessError,
+                'You are not allowed to execute wizard "ecom.iot.box.key"'):
+            Wizard('ecom.iot.box.key', [Box(self.box.id)])
+        self.assertEqual(self.station.jobs()[0], 200)
 
         set_user(supervisor, self.config)
         Box.create([values], context)

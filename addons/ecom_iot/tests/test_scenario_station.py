@@ -2,8 +2,9 @@
 item, puts the parcel on the scale; the first stable weight is the
 parcel's, checked by the warehouse's weighing.  Out of tolerance the box
 form says why in large type and nothing prints; within it the parcel
-ships and its waybill is queued on the station's printer.  A parcel of
-another warehouse is refused at the station."""
+ships and its waybill is queued on the station's printer, and its packing
+slip on the slip printer when its shop or warehouse prints slips.  A
+parcel of another warehouse is refused at the station."""
 import base64
 
 from proteus import Model
@@ -11,7 +12,7 @@ from trytond.tests.tools import set_user
 
 from trytond.modules.ecom_order_center.tests.tools import drop_seller
 
-from .tools import StationCase, line
+from .tools import StationCase, add_slip_printer, line
 
 
 class StationFlowTestCase(StationCase):
@@ -150,3 +151,78 @@ class StationFlowTestCase(StationCase):
         self.weigh(seq + 3, shipment)
         self.assertEqual((shipment.state, shipment.ecom_weighed_by),
             ('done', packer))
+
+    def pack_at_station(self, seq, order_id):
+        """A parcel scanned, verified and weighed at the station; return
+        it, the documents queued for it by printer and the next sequence
+        number"""
+        PrintJob = Model.get('ecom.iot.print_job')
+        shipment = self.parcel(order_id, line('1', 'TEA-LJ-250'))
+        self.station.scan(seq, shipment.shipping_reference)
+        self.station.scan(seq + 1, 'TEA-LJ-250')
+        seq = self.weigh(seq + 2, shipment)
+        self.assertEqual(shipment.state, 'done')
+        printed = sorted((j.printer.code, j.job.kind)
+            for j in PrintJob.find([('shipment', '=', shipment.id)]))
+        return shipment, printed, seq
+
+    def test_packing_slip_prints_when_the_shop_or_warehouse_says(self):
+        add_slip_printer(self.box)
+        self.slip_template()
+        Shop = Model.get('ecom.shop')
+        Location = Model.get('stock.location')
+        shop, warehouse = Shop(self.shop.id), Location(self.warehouse.id)
+        self.assertEqual((shop.ecom_print_slip, warehouse.ecom_print_slip),
+            (None, False))
+        waybill_only = [('zebra', 'waybill')]
+        both = [('laser', 'packing_slip'), ('zebra', 'waybill')]
+
+        # by default a parcel prints its waybill only
+        _, printed, seq = self.pack_at_station(1, 'SL-1')
+        self.assertEqual(printed, waybill_only)
+        self.box.reload()
+        self.assertTrue(self.box.ok, self.box.message)
+
+        # the shop prints slips: the slip goes to the slip printer
+        shop.ecom_print_slip = 'print'
+        shop.save()
+        shipment, printed, seq = self.pack_at_station(seq, 'SL-2')
+        self.assertEqual(printed, both)
+        self.box.reload()
+        self.assertTrue(self.box.ok, self.box.message)
+        _, sent = self.station.jobs()
+        slip, = [j for j in sent if j['printer'] == 'laser']
+        pdf = base64.b64decode(slip['data'])
+        self.assertTrue(pdf.startswith(b'%PDF'))
+        Log = Model.get('ecom.print.log')
+        log, = Log.find([('shipment', '=', shipment.id),
+                ('kind', '=', 'packing_slip')])
+        self.assertEqual(log.job.data, pdf)
+
+        # the warehouse prints slips, unless the shop says not to
+        warehouse.ecom_print_slip = True
+        warehouse.save()
+        shop.ecom_print_slip = 'no'
+        shop.save()
+        _, printed, seq = self.pack_at_station(seq, 'SL-3')
+        self.assertEqual(printed, waybill_only)
+        shop.ecom_print_slip = None
+        shop.save()
+        _, printed, seq = self.pack_at_station(seq, 'SL-4')
+        self.assertEqual(printed, both)
+
+    def test_packing_slip_not_printed_is_told(self):
+        "The shop prints slips, the station has no slip printer: it says so"
+        self.slip_template()
+        Shop = Model.get('ecom.shop')
+        shop = Shop(self.shop.id)
+        shop.ecom_print_slip = 'print'
+        shop.save()
+        shipment, printed, _ = self.pack_at_station(1, 'SL-5')
+        self.assertEqual(printed, [('zebra', 'waybill')])
+        self.box.reload()
+        self.assertFalse(self.box.ok)
+        self.assertEqual(self.box.message,
+            '%s shipped, but its packing slip did not print: '
+            'Box "打包台 PACK-01" has no Packing Slip Printer.'
+            % shipment.number)

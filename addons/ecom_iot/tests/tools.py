@@ -40,6 +40,15 @@ def make_box(config, warehouse, identifier='PACK-01', printer='zebra'):
     return box
 
 
+def add_slip_printer(box, address='127.0.0.1:9101', code='laser'):
+    "Give the box a printer of packing slips; return it"
+    box.devices.new(name='发货单打印机', code=code, kind='printer',
+        driver='raw_tcp', address=address, role='slip')
+    box.save()
+    printer, = [d for d in box.devices if d.code == code]
+    return printer
+
+
 def make_key(box):
     "Make the box a key through the wizard; return the key shown"
     wizard = Wizard('ecom.iot.box.key', [box])
@@ -103,6 +112,11 @@ class StationCase(WarehouseCase):
             carrier=self.seller.carriers['ZTO'], size='100x150',
             output=output).save()
 
+    def slip_template(self):
+        Template = Model.get('ecom.print.template')
+        Template(name="发货单 100×150", kind='packing_slip', size='100x150',
+            title="发货单", footer="感谢惠顾").save()
+
     def parcel(self, order_id, *lines):
         "A posted, assigned parcel of TB01 with its waybill number"
         shipment, = self.shipments((order_id, '浙江', list(lines)))
@@ -114,4 +128,5 @@ class StationCase(WarehouseCase):
         return shipment
 
 
-__all__ = ['StationCase', 'BoxClient', 'make_box', 'make_key', 'line']
+__all__ = ['StationCase', 'BoxClient', 'add_slip_printer', 'make_box',
+    'make_key', 'line']
