@@ -242,9 +242,12 @@ class ShipmentOut(metaclass=PoolMeta):
     def _ecom_scan_weight(cls, shipment, state, code):
         "The weight typed or read for the parcel just verified"
         match = WEIGHT.match(code.replace(' ', ''))
-        if not match:
+        # A waybill number or platform order id of digits alone is the next
+        # parcel, not a weight of billions of kilograms
+        if not match or not (match['unit'] or '.' in match['value']):
             if cls._ecom_find_parcel(code)[0]:
                 return cls._ecom_scan_parcel({}, code)
+        if not match:
             return state, cls._ecom_result(shipment, state, False,
                 gettext('ecom_warehouse.msg_scan_weight_expected',
                     code=code))

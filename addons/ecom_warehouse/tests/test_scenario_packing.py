@@ -244,6 +244,26 @@ class WeighingTestCase(PackingCase):
         self.assertEqual(order.state, 'shipped')
         self.assertEqual(order.tracking_number, 'ZTW1001')
 
+    def test_next_parcel_scanned_instead_of_a_weight(self):
+        """A packer who scans the next parcel's waybill, digits alone, at
+        the weighing step goes on to that parcel: the first is not weighed"""
+        first, state = self.verified('W3001', lj())
+        second = self.parcel('W3002', cups(), waybill='773100000100003')
+        state, (result,) = self.scan('773100000100003', state=state)
+        self.assertTrue(result['ok'], result)
+        self.assertEqual(result['message'],
+            '%s: scan the items.' % second.number)
+        self.assertEqual(state['step'], 'items')
+        first.reload()
+        self.assertEqual((first.state, first.ecom_weight,
+                first.ecom_weight_state), ('packed', None, None))
+        # and weighs that one
+        state, (_, result) = self.scan('CUP-CR-150', '0.17', state=state)
+        self.assertTrue(result['complete'], result)
+        second.reload()
+        self.assertEqual((second.state, second.ecom_weight),
+            ('done', 0.17))
+
     def test_out_of_tolerance_blocks_until_a_supervisor_overrides(self):
         shipment, state = self.verified('W2001', lj(2), cups())
         _, (result,) = self.scan('1.2', state=state)
