@@ -7,10 +7,9 @@ import polib
 from lxml import etree
 
 from trytond.modules.ecom_order_center.tests.tools import (
-    SUITE_DATABASE, SUITE_MODULES)
+    SUITE_DATABASE, SUITE_MODULES, activate_database)
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import drop_db, with_transaction
 from trytond.transaction import Transaction
 
 # A word in English: lower case letters, outside placeholders; acronyms
@@ -92,7 +91,7 @@ class ScreensTestCase(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        activate_module(SUITE_DATABASE)
+        activate_database(SUITE_DATABASE)
 
     @classmethod
     def tearDownClass(cls):

@@ -28,17 +28,17 @@ def prepare(simulator_url, printer_address, admin_password, parcels=2,
     boxes"""
     from proteus import Model
 
-    from trytond.modules.ecom_order_center.tests.tools import setup_seller
+    from trytond.modules.ecom_order_center.tests.tools import (
+        seller_database)
     from trytond.pool import Pool
     from trytond.tests.test_tryton import DB_NAME
-    from trytond.tests.tools import activate_modules
     from trytond.transaction import Transaction
 
     from .tools import (
         StationCase, add_slip_printer, line, make_box, make_key)
 
     case = StationCase.outside_a_test(
-        activate_modules(['ecom_iot'], setup_seller), simulator_url)
+        seller_database(['ecom_iot']), simulator_url)
     case.account('cainiao')
     case.waybill_template('zpl')
     shipments = [case.parcel('E2E-%d' % i, line('1', 'TEA-LJ-250'))

@@ -10,6 +10,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from proteus import Model
+from proteus import config as pconfig
 from proteus.config import get_config
 
 from trytond.exceptions import UserWarning
@@ -320,24 +321,61 @@ SUITE_MODULES = ['ecom_order_center', 'ecom_platforms', 'ecom_warehouse',
 # ours and the Tryton modules whose extras ours register (stock_supply for
 # the replenishment)
 SUITE_DATABASE = SUITE_MODULES + ['stock_supply']
+# The database the others are activated on
+BASE_MODULES = ['ecom_order_center']
 # The modules loaded for the last activate_seller, by cache name
 _loaded = {}
 
 
-def activate_seller(modules=('ecom_order_center',)):
-    """A fresh copy of the seller's database for a test:
-    ``activate_modules(modules, setup_seller)`` made cheap to repeat
+def activate_database(modules):
+    """The test database with the modules activated, and no seller
 
-    Loading the modules into the pool takes seconds, and
-    ``activate_modules`` does it twice per test (on restoring the cached
-    database and on making the proteus config).  When the pool still holds
-    the same modules (the last test ended with :func:`drop_seller`), only the
-    database is restored and the config is reset to the administrator."""
-    from proteus import config as pconfig
+    Every module of the suite depends on the order center, so a set of
+    modules is activated on the cached database of the order center alone:
+    Tryton then sets up only what the set adds, where activating it on an
+    empty database would set up the accounting, sales and stock modules
+    once more for each set.  Without a cache it is test_tryton's
+    ``activate_module``."""
+    from trytond.tests import test_tryton
 
-    from trytond.pool import Pool
+    modules = sorted(modules)
+    if test_tryton.DB_CACHE and modules != BASE_MODULES:
+        test_tryton.drop_db()
+        if test_tryton.restore_db_cache('-'.join(modules)):
+            return
+        test_tryton.activate_module(BASE_MODULES)
+    # on an existing database, activates what is missing and caches it
+    test_tryton.activate_module(modules)
+
+
+def seller_database(modules):
+    """``activate_modules(modules, setup_seller)`` of Tryton's test tools,
+    cached under the same name, on :func:`activate_database`"""
     from trytond.tests import test_tryton
     from trytond.tests.tools import activate_modules
+
+    if not test_tryton.DB_CACHE:
+        return activate_modules(modules, setup_seller)
+    name = '-'.join(sorted(modules)) + '--' + setup_seller.__qualname__
+    if not test_tryton.restore_db_cache(name):
+        test_tryton.drop_db()
+        activate_database(modules)
+        setup_seller(config=pconfig.set_trytond())
+        test_tryton.backup_db_cache(name)
+    return pconfig.set_trytond()
+
+
+def activate_seller(modules=('ecom_order_center',)):
+    """A fresh copy of the seller's database for a test:
+    :func:`seller_database` made cheap to repeat
+
+    Loading the modules into the pool takes seconds, and restoring a
+    cached database does it twice per test (on restoring it and on making
+    the proteus config).  When the pool still holds the same modules (the
+    last test ended with :func:`drop_seller`), only the database is
+    restored and the config is reset to the administrator."""
+    from trytond.pool import Pool
+    from trytond.tests import test_tryton
 
     modules = sorted(modules)
     name = '-'.join(modules) + '--' + setup_seller.__qualname__
@@ -350,7 +388,7 @@ def activate_seller(modules=('ecom_order_center',)):
         pconfig._CONFIG.current = config
         return config
     _loaded.clear()
-    config = activate_modules(modules, setup_seller)
+    config = seller_database(modules)
     _loaded[name] = SimpleNamespace(config=config,
         User=Pool(test_tryton.DB_NAME).get('res.user'),
         user=config.user, context=dict(config._context))
@@ -400,13 +438,12 @@ class SuiteDatabaseMixin:
 
     @classmethod
     def setUpClass(cls):
-        from trytond.tests.test_tryton import (
-            TestCase, activate_module, drop_db)
+        from trytond.tests.test_tryton import TestCase, drop_db
 
         # TestCase's set-up, without ModuleTestCase's activation
         TestCase.setUpClass.__func__(cls)
         drop_db()
-        activate_module(SUITE_DATABASE)
+        activate_database(SUITE_DATABASE)
 
 
 class SellerDatabaseMixin:

@@ -14,11 +14,11 @@ RETRIES = {'platform_retries': 2, 'platform_backoff': 1.0,
 
 
 def main(action, arg):
-    from trytond.modules.ecom_order_center.tests.tools import setup_seller
+    from trytond.modules.ecom_order_center.tests.tools import (
+        seller_database)
     from trytond.tests.test_tryton import DB_NAME
     if action == 'prepare':
-        from trytond.tests.tools import activate_modules
-        activate_modules(['ecom_platforms'], setup_seller)
+        seller_database(['ecom_platforms'])
     if action == 'drop':
         from trytond.tests.test_tryton import drop_db
         drop_db()

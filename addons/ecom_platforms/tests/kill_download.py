@@ -5,11 +5,11 @@ import sys
 
 
 def main(action, url):
-    from trytond.modules.ecom_order_center.tests.tools import setup_seller
+    from trytond.modules.ecom_order_center.tests.tools import (
+        seller_database)
     from trytond.tests.test_tryton import DB_NAME
     if action == 'prepare':
-        from trytond.tests.tools import activate_modules
-        activate_modules(['ecom_platforms'], setup_seller)
+        seller_database(['ecom_platforms'])
     from trytond.pool import Pool
     from trytond.transaction import Transaction
 

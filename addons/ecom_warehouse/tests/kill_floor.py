@@ -47,14 +47,14 @@ def main(action, simulator_url, pause=None):
 def prepare(simulator_url):
     from proteus import Model
 
-    from trytond.modules.ecom_order_center.tests.tools import setup_seller
-    from trytond.tests.tools import activate_modules
+    from trytond.modules.ecom_order_center.tests.tools import (
+        seller_database)
 
     from .wave_tools import WAREHOUSE_MODULES
     from .waybill_tools import WarehouseCase
 
     case = WarehouseCase.outside_a_test(
-        activate_modules(WAREHOUSE_MODULES, setup_seller), simulator_url)
+        seller_database(WAREHOUSE_MODULES), simulator_url)
     case.account('cainiao')
     Model.get('ecom.print.template')(name="中通 100×150", kind='waybill',
         carrier=case.seller.carriers['ZTO'], size='100x150').save()
