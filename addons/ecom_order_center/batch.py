@@ -52,6 +52,8 @@ SOURCES = {
     'merge': UNPOSTED_STATES,
     }
 FULFILMENT_FIELDS = {'warehouse', 'carrier', 'salesperson'}
+# What tells a value set by hand from one a rule set, which a rule keeps
+BY_HAND = {'salesperson': 'salesperson_by_hand'}
 # The actions that need a value besides the orders, asked on a step of its
 # own: sao 8.0 rebuilds a selection's options when it redisplays the form
 # (the first option shows) and puts the choice back only after the Run
@@ -240,7 +242,10 @@ class Order(metaclass=PoolMeta):
         orders = [o for o in cls.lock_current(orders)
             if o.state in UNPOSTED_STATES]
         if orders:
-            cls.write(orders, {name: value.id if value else None})
+            values = {name: value.id if value else None}
+            if name in BY_HAND:
+                values[BY_HAND[name]] = True
+            cls.write(orders, values)
             cls._log_decision(orders,
                 gettext('ecom_order_center.msg_rule_set_by_hand',
                     field=cls.fields_get([name])[name]['string']),

@@ -30,10 +30,12 @@ the states it works on:
 4. ``gifts``       gift rules add their lines (gift.py)
 5. ``route``       warehouse, estimated weight, carrier and freight
                    (routing.py)
-6. ``merge``       automatic merges, where the shop wants them (merge.py)
-7. ``exceptions``  exception rules leave findings; blocking findings put
+6. ``salesperson`` the seller memo names the salesperson, unless a
+                   person chose one (salesperson.py)
+7. ``merge``       automatic merges, where the shop wants them (merge.py)
+8. ``exceptions``  exception rules leave findings; blocking findings put
                    the order in exception, none in draft (exception.py)
-8. ``strategies``  audit strategies audit what needs no eyes
+9. ``strategies``  audit strategies audit what needs no eyes
                    (strategy.py)
 
 Orders already posted take the platform's news through
@@ -47,6 +49,8 @@ Orders already posted take the platform's news through
                    (intercept.py)
 4. ``finish``      shipped orders the platform reports finished are done
                    (lifecycle.py)
+5. ``salesperson`` a memo changed names the salesperson again, unless a
+                   person chose one (salesperson.py)
 
 Shipping
 ========
@@ -466,8 +470,8 @@ class Order(Workflow, ModelSQL, ModelView):
     # the pipeline (see the module docstring)
     @classmethod
     def _intake_steps(cls):
-        return ['map', 'refunds', 'currency', 'gifts', 'route', 'merge',
-            'exceptions', 'strategies']
+        return ['map', 'refunds', 'currency', 'gifts', 'route',
+            'salesperson', 'merge', 'exceptions', 'strategies']
 
     @classmethod
     def intake(cls, orders):
@@ -477,7 +481,8 @@ class Order(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def _posted_update_steps(cls):
-        return ['intercept', 'remove_refunded', 'release', 'finish']
+        return ['intercept', 'remove_refunded', 'release', 'finish',
+            'salesperson']
 
     @classmethod
     def posted_update(cls, orders):
@@ -679,6 +684,8 @@ class OrderFinding(ModelSQL, ModelView):
             ('changed', gettext('ecom_order_center.msg_finding_changed')),
             ('intercept', gettext('ecom_order_center.msg_finding_intercept')),
             ('currency', gettext('ecom_order_center.msg_finding_currency')),
+            ('salesperson',
+                gettext('ecom_order_center.msg_finding_salesperson')),
             ]
 
     @classmethod

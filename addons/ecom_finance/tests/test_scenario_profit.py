@@ -230,6 +230,31 @@ class ProfitScenarioTestCase(parcels.ShippedParcelsCase):
         self.assertEqual(own[self.employees["张三"].id].revenue,
             Decimal('256.00'))
 
+    def test_performance_of_the_memo_salesperson(self):
+        """The salesperson the seller memo names counts in 业务员业绩; set
+        on the sale by hand, the figures follow"""
+        shop = self.seller.shops['TB01']
+        shop.salesperson_patterns.new(pattern=r'#(\S+)')
+        shop.save()
+        self.Order.upsert_normalized(shop.id, [parcels.normalized('7201',
+                    line('1', 'TEA-LJ-250'), seller_memo="#李四")],
+            self.config.context)
+        order, = self.Order.find([('platform_order_id', '=', '7201')])
+        self.assertEqual(order.salesperson, self.employees["李四"])
+        for button in ['cs_audit', 'finance_audit', 'post']:
+            order.click(button)
+
+        def performance():
+            return {k: (r.orders, r.revenue) for k, r in self.rows(
+                    'ecom.salesperson_performance',
+                    lambda r: r.salesperson.party.name,
+                    period='month').items()}
+        self.assertEqual(performance(), {"李四": (1, Decimal('168.00'))})
+        sale, = order.sales
+        sale.ecom_salesperson = self.employees["张三"]
+        sale.save()
+        self.assertEqual(performance(), {"张三": (1, Decimal('168.00'))})
+
     def test_clerk_of_one_shop(self):
         "A finance clerk of one shop counts that shop's orders only"
         self.post('7101', "张三", line('1', 'TEA-LJ-250'))
