@@ -4,8 +4,8 @@ against a real trytond server.
 
 The packer scans the waybill and the item, puts the parcel on the scale:
 its stable weight lands on the shipment, the warehouse's weight check
-lets it go, it ships and its waybill prints on the station's printer,
-and nothing on the slip printer while its shop prints no slips.
+lets it go, it ships and its waybill prints on the station's printer; its
+packing slip prints on the slip printer only when its shop prints slips.
 With the server stopped, the agent keeps what it reports on disk and
 delivers it once, in order, when the server is back; a scanner pulled
 out and plugged in again is reopened."""
@@ -300,3 +300,31 @@ class StationEndToEndTestCase(unittest.TestCase):
         time.sleep(1)
         self.assertEqual(len(self.labels(parcel)), 1)
         self.assertEqual(self.device_states()['scanner'], 'online')
+
+    def test_3_packing_slip_prints_when_the_shop_says(self):
+        """The shop prints packing slips: the parcel's slip arrives at the
+        station's slip printer beside its waybill, once"""
+        if not self.server:
+            self.start_server()
+        self.rpc('model.ecom.shop.write', [self.station['shop']],
+            {'ecom_print_slip': 'print'}, {})
+        self.start_agent('slip')
+        # the devices are online from the agents before: until this one
+        # opened them, what they send is lost
+        wait_for(lambda: all('device %s: online' % code in (
+                    LOGS / 'iot-e2e-agent-slip.log').read_text()
+                for code in ['scale', 'scanner']), 30, 'devices opened')
+        parcel = self.station['parcels'][2]
+        self.pack(parcel)
+        wait_for(lambda: self.labels(parcel), 60, 'the label')
+        slip, = wait_for(self.slips, 30, 'the packing slip')
+        self.assertTrue(slip.startswith(b'%PDF'))
+        jobs = {j['printer.']['code']: j for j in self.printed_jobs(parcel)}
+        self.assertEqual(sorted(jobs), ['laser', 'zebra'])
+        document, = self.read('ecom.print.job', [jobs['laser']['job']],
+            ['kind', 'data'])
+        self.assertEqual(document['kind'], 'packing_slip')
+        self.assertEqual(base64.b64decode(document['data']['base64']), slip)
+        time.sleep(1)
+        self.assertEqual(len(self.slips()), 1)
+        self.assertEqual(len(self.labels(parcel)), 1)

@@ -52,6 +52,9 @@ class Box(ModelSQL, ModelView):
         help="When the box last called the server.")
     last_sequence = fields.Integer("Last Report", readonly=True,
         help="The sequence number of the box's last report taken.")
+    jobs_poll = fields.Char("Jobs Poll", readonly=True,
+        help="The box's wait for print jobs: a wait it started before, "
+        "whose answer nobody reads any more, takes no job.")
     session = fields.Text("Station State", readonly=True,
         help="The packing station's state between scans.")
     shipment = fields.Many2One('stock.shipment.out', "Parcel",
@@ -108,7 +111,7 @@ class Box(ModelSQL, ModelView):
     def copy(cls, boxes, default=None):
         default = default.copy() if default is not None else {}
         for name in ['key_hash', 'key_hint', 'key_created', 'last_contact',
-                'session', 'shipment', 'message', 'packer']:
+                'jobs_poll', 'session', 'shipment', 'message', 'packer']:
             default.setdefault(name)
         default.setdefault('last_sequence', 0)
         return super().copy(boxes, default=default)
@@ -153,6 +156,22 @@ class Box(ModelSQL, ModelView):
     def touch(self):
         "The box called: note when"
         self.__class__.write([self], {'last_contact': dt.datetime.now()})
+
+    def poll_jobs(self, poll):
+        """The box waits for its print jobs with poll: a wait it started
+        before ends without a job, as its agent restarted or lost the
+        connection and nobody reads its answer"""
+        self.__class__.write([self], {
+                'jobs_poll': poll,
+                'last_contact': dt.datetime.now(),
+                })
+
+    def polls(self, poll):
+        "Whether poll is the box's wait for print jobs"
+        cls = self.__class__
+        cls.lock([self])
+        box, = cls.browse([self.id])
+        return box.jobs_poll == poll
 
     def device(self, code):
         "The box's device of that code, or None"

@@ -3,7 +3,8 @@ bearer token (``Authorization: Bearer iot_…``).
 
 - ``GET  /<db>/ecom_iot/box``: the box's name and last report taken;
 - ``GET  /<db>/ecom_iot/jobs?wait=30``: the box's print jobs, waiting up
-  to 30 s for one (long poll);
+  to 30 s for one (long poll); the box's new poll ends the wait of its
+  poll before, without a job;
 - ``POST /<db>/ecom_iot/jobs/<id>/ack``: ``{copy, printed, error}``;
 - ``POST /<db>/ecom_iot/weight``: ``{seq, device, value, unit, stable}``;
 - ``POST /<db>/ecom_iot/scan``: ``{seq, device, code}``;
@@ -15,6 +16,7 @@ last taken is a replay and changes nothing.  A wrong or revoked key gets
 """
 import datetime as dt
 import logging
+import secrets
 import threading
 import time
 from collections import defaultdict, deque
@@ -107,14 +109,24 @@ def report(request, pool, box, take):
 
 @with_transaction(readonly=False)
 @box_route
-def take_jobs(request, pool, box):
+def take_jobs(request, pool, box, poll, start=False):
+    """The jobs for the box's poll: started, it is the box's; waiting, none
+    once the box polled anew"""
     PrintJob = pool.get('ecom.iot.print_job')
-    box.touch()
+    if start:
+        box.poll_jobs(poll)
+    elif box.polls(poll):
+        box.touch()
+    else:
+        return []
     return [job.to_box() for job in PrintJob.take(box)]
 
 
-def _count_jobs(request, pool, box):
+def _count_jobs(request, pool, box, poll):
+    "The box's jobs waiting, None once the box polled anew"
     PrintJob = pool.get('ecom.iot.print_job')
+    if box.jobs_poll != poll:
+        return None
     return PrintJob.search_count([
             ('box', '=', box.id),
             ('state', '=', 'queued'),
@@ -141,17 +153,24 @@ def box_info(request, pool, box):
 def jobs(request, pool):
     """The box's print jobs, waiting up to ``wait`` seconds for one: each
     wait is a short read, the jobs are taken in a transaction of their
-    own"""
+    own.  The server cannot tell that the agent which polls went away
+    (restarted, lost its connection): the box's next poll ends this one,
+    so that the jobs queued meanwhile go to the agent that waits for
+    them, not to an answer nobody reads"""
     try:
         wait = min(max(float(request.args.get('wait', 0)), 0), MAX_WAIT)
     except ValueError:
         abort(HTTPStatus.BAD_REQUEST)
+    poll = secrets.token_hex(8)
     deadline = time.monotonic() + wait
-    response = take_jobs(request, pool)
+    response = take_jobs(request, pool, poll, start=True)
     while response.get_data() == b'[]' and time.monotonic() < deadline:
         time.sleep(POLL_INTERVAL)
-        if count_jobs(request, pool).get_data() != b'0':
-            response = take_jobs(request, pool)
+        waiting = count_jobs(request, pool, poll).get_data()
+        if waiting == b'null':
+            break
+        if waiting != b'0':
+            response = take_jobs(request, pool, poll)
     return response
 
 

@@ -203,6 +203,34 @@ class BoxKeyTestCase(StationCase):
         self.assertGreaterEqual(time.monotonic() - start, 1)
         self.assertEqual(self.station.jobs(wait='x')[0], 400)
 
+    def test_poll_left_by_a_restarted_agent_takes_no_job(self):
+        """The box's agent restarts while its long poll waits on the
+        server: the waybill queued then goes to the new agent's poll, not
+        to the old one, whose answer nobody reads (it stayed sent, unprinted,
+        until sent again a minute later)"""
+        self.account('cainiao')
+        self.waybill_template()
+        shipment = self.parcel('IOT-1', line('1', 'TEA-LJ-250'))
+        PrintJob = Model.get('ecom.iot.print_job')
+        sleep, restarted = time.sleep, []
+
+        def agent_restarts(seconds):
+            # while the old poll waits: the new agent polls, the parcel
+            # passes its weight check and its waybill is queued
+            if not restarted:
+                restarted.append(self.station.jobs())
+                PrintJob.queue_shipments(self.box.id, 'waybill',
+                    [shipment.id], self.config.context)
+            sleep(seconds)
+        with mock.patch('time.sleep', agent_restarts):
+            left = self.station.jobs(wait=2)
+        self.assertEqual(restarted, [(200, [])])
+        self.assertEqual(left, (200, []))
+        record, = PrintJob.find([])
+        self.assertEqual(record.state, 'queued')
+        status, (job,) = self.station.jobs()
+        self.assertEqual((job['id'], job['printer']), (record.id, 'zebra'))
+
     def test_box_calling_too_often_gets_429(self):
         routes = served_routes()
         # a window long enough for the slowest machine's four calls
