@@ -20,8 +20,9 @@ PLACEHOLDER = re.compile(r'%\(\w+\)\w|\$\{\w+\}|\[\d+:|<[^>]*>')
 
 # Read as they are: names of products and file formats, time zones, and the
 # platforms' own words for an application's credentials
-KEPT = {'App Key', 'App Secret', 'Skype', 'Jabber'}
-CODES = {('company.company', 'timezone'), ('ir.action.report', 'extension'),
+KEPT = {'App Key', 'App Secret', 'Skype', 'Jabber', 'Shopify'}
+CODES = {('company.company', 'timezone'), ('ecom.shop', 'timezone'),
+    ('ir.action.report', 'extension'),
     ('ir.action.report', 'template_extension')}
 
 
@@ -71,7 +72,9 @@ def screen_strings():
                 strings['field', model, name] = field.get('string')
                 strings['help', model, name] = field.get('help')
                 selection = field.get('selection')
-                if isinstance(selection, list) and (model, name) not in CODES:
+                # a list, or a tuple when the definition was cached
+                if (isinstance(selection, (list, tuple))
+                        and (model, name) not in CODES):
                     for value, label in selection:
                         strings['selection', model, name, value] = label
         for keyword in ActionKeyword.search([
