@@ -15,6 +15,7 @@ from trytond.modules.ecom_finance.tests import test_scenario_carrier_bill as \
 from trytond.modules.ecom_finance.tests.test_scenario_statement import (
     import_bill, payment_journal)
 from trytond.modules.ecom_order_center.tests.test_scenario_order import line
+from trytond.modules.ecom_order_center.tests.tools import make_employees
 from trytond.tests.tools import set_user
 
 # the sales are dated the day the buyers ordered (normalized orders)
@@ -29,15 +30,7 @@ class ProfitScenarioTestCase(parcels.ShippedParcelsCase):
 
     def setUp(self):
         super().setUp()
-        Employee = Model.get('company.employee')
-        Party = Model.get('party.party')
-        self.employees = {}
-        for name in ["张三", "李四"]:
-            party = Party(name=name)
-            party.save()
-            employee = Employee(party=party, company=self.seller.company)
-            employee.save()
-            self.employees[name] = employee
+        self.employees = make_employees(self.seller.company, ["张三", "李四"])
         self.costs = {code: product.cost_price
             for code, product in self.seller.products.items()}
 

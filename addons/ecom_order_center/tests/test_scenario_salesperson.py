@@ -7,21 +7,15 @@ from trytond.modules.ecom_order_center.salesperson import (
     SalespersonPatternError)
 from trytond.modules.ecom_order_center.tests.test_scenario_order import (
     OrderCenterCase, normalized)
+from trytond.modules.ecom_order_center.tests.tools import make_employees
 
 
 class SalespersonMemoTestCase(OrderCenterCase):
 
     def setUp(self):
         super().setUp()
-        Employee = Model.get('company.employee')
-        Party = Model.get('party.party')
-        self.employees = {}
-        for name in ["王小明", "李四"]:
-            party = Party(name=name)
-            party.save()
-            employee = Employee(party=party, company=self.seller.company)
-            employee.save()
-            self.employees[name] = employee
+        self.employees = make_employees(
+            self.seller.company, ["王小明", "李四"])
         for pattern in [r'业务员[:：]\s*(\S+)', r'#(\S+)']:
             self.shop.salesperson_patterns.new(pattern=pattern)
         alias = self.shop.salesperson_aliases.new()

@@ -314,6 +314,21 @@ def get_seller(config=None):
         )
 
 
+def make_employees(company, names, config=None):
+    "Employees of the company by name, each with a party of that name"
+    config = config or get_config()
+    Employee = Model.get('company.employee', config=config)
+    Party = Model.get('party.party', config=config)
+    employees = {}
+    for name in names:
+        party = Party(name=name)
+        party.save()
+        employee = Employee(party=party, company=company)
+        employee.save()
+        employees[name] = employee
+    return employees
+
+
 # Every module of the suite
 SUITE_MODULES = ['ecom_order_center', 'ecom_platforms', 'ecom_warehouse',
     'ecom_finance', 'ecom_iot']
