@@ -368,6 +368,7 @@ def test_every_order_button_runs_without_error(server, browser, rpc):
         (order, "释放", {'held': False}),
         (order, "匹配赠品", {'state': 'draft'}),
         (order, "分配仓库快递", {'state': 'draft'}),
+        (order, "重新检查", {'state': 'draft'}),
         (order, "取消", {'state': 'cancelled'}),
         (order, "重置为待审核", {'state': 'draft'}),
         (order, "客审", {'state': 'cs_approved'}),

@@ -195,6 +195,30 @@ class Blacklist(ModelSQL, ModelView):
 class Order(metaclass=PoolMeta):
     __name__ = 'ecom.order'
 
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._buttons.update({
+                'recheck': {
+                    'invisible': ~Eval('state').in_(list(CHECKED_STATES)),
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    @ModelView.button
+    def recheck(cls, orders):
+        """Run the checks again on the orders waiting for them, once a
+        clerk fixed what they found (an address completed, stock received)"""
+        orders = [o for o in cls.lock_current(orders)
+            if o.state in CHECKED_STATES]
+        if not orders:
+            return
+        cls.intake(orders)
+        cls._log_each(cls.browse([o.id for o in orders]),
+            gettext('ecom_order_center.msg_rule_recheck'),
+            lambda o: cls.state_name(o.state))
+
     def merge_key(self):
         "Orders with the same key ship to the same person at one address"
         def clean(value):
