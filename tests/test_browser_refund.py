@@ -1,7 +1,7 @@
 """A clerk finds an order held in 异常 by the buyer's refund request,
-checks the refund on the platform with 检查退款 from the order's form and
-the order goes on; an order whose refund the platform agreed is
-cancelled."""
+reads at the top of its form what holds it and what to do, checks the
+refund on the platform with 检查退款 from the order's form and the order
+goes on; an order whose refund the platform agreed is cancelled."""
 import base64
 import json
 import time
@@ -22,6 +22,11 @@ def field(name):
 
 def button(text):
     return ACTIVE_TAB + f'//button[normalize-space(.)="{text}"]'
+
+
+# The form's header: what holds the order and what to do
+ATTENTION = (ACTIVE_TAB + '//div[contains(@class, "form-richtext")]'
+    '//div[contains(@class, "richtext")]')
 
 
 @pytest.fixture(scope='module')
@@ -173,6 +178,16 @@ def test_clerk_checks_refunds_on_the_platform(server, browser):
         open_order(refused['id'])
         shows('state', "异常")
         shows('refund_state', "申请中")
+        # The top of the form says what holds the order and what to do.
+        header = wait.until(EC.visibility_of_element_located(
+                (By.XPATH, ATTENTION)))
+        assert header.text.splitlines()[0] == ("买家申请了退款。 → "
+            "点击“检查退款”向平台查询退款进度。"), header.text
+        # (the form is wider than the window: its left edge in view)
+        browser.execute_script("arguments[0].scrollIntoView("
+            "{block: 'start', inline: 'start'})", header.find_element(
+                By.XPATH, './ancestor::div[contains(@class, "form-item")]'))
+        browser.save_screenshot(str(SCREENSHOTS / 'order-attention.png'))
         # The findings say why the order waits.
         wait.until(EC.element_to_be_clickable((By.XPATH,
                     ACTIVE_TAB + '//a[@role="tab"]'
@@ -189,6 +204,12 @@ def test_clerk_checks_refunds_on_the_platform(server, browser):
                 (By.XPATH, button("检查退款")))).click()
         shows('refund_state', "已拒绝")
         assert shown('state') != "异常"
+        # Nothing holds it any more: the header says nothing of the refund
+        # (a warning, such as the buyer's message, may stay).
+        headers = [e for e in browser.find_elements(By.XPATH, ATTENTION)
+            if e.is_displayed()]
+        assert not any("检查退款" in e.text for e in headers), [
+            e.text for e in headers]
         screenshot('refund-after.png')
         state, refund_state = rpc.orders([refused['id']])[refused['id']]
         assert (state in {'draft', 'cs_approved'}

@@ -210,6 +210,19 @@ class Order(metaclass=PoolMeta):
                 gettext('ecom_order_center.msg_outcome_released'))
 
     @classmethod
+    def _attention_lines(cls, orders):
+        "A held order says why and that 释放 lets it go on"
+        lines = super()._attention_lines(orders)
+        for order in orders:
+            if order.held:
+                lines.setdefault(order.id, []).insert(0, (True, gettext(
+                            'ecom_order_center.msg_attention_held',
+                            reason=order.hold_reason)
+                        if order.hold_reason else gettext(
+                            'ecom_order_center.msg_attention_held_no_reason')))
+        return lines
+
+    @classmethod
     def _filter_held(cls, orders, state):
         "Record why the held orders stay; return the others"
         held = [o for o in orders if o.held]

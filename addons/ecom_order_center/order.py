@@ -81,9 +81,11 @@ Findings and decisions
 ``ecom.order.finding`` holds what each check found on the order now: the
 rule, its action (block or warn), the values it saw and its message, whose
 text is rendered in the reader's language. States and strategies read
-findings, never texts. ``ecom.order.decision`` is the history a person
-reads: every rule, strategy and clerk decision, written by
-``Order._log_decisions``.
+findings, never texts. The top of the order's form (``attention``) shows
+the blocking findings, each with what to do about it
+(``OrderFinding._advice_messages``), a hold, then the warnings.
+``ecom.order.decision`` is the history a person reads: every rule,
+strategy and clerk decision, written by ``Order._log_decisions``.
 
 Extending
 =========
@@ -92,6 +94,7 @@ A module adds a step by overriding ``_intake_steps`` (or the other step
 lists), inserting its name where it belongs, and defining the step's
 method; it does not override ``write``, ``create`` or another step.
 """
+import html
 import json
 import re
 from datetime import datetime
@@ -140,6 +143,15 @@ FINDING_ACTIONS = [
     ('block', "Block"),
     ('warn', "Warn"),
     ]
+# Where the form's header shows what holds the order: blocking findings
+# while something can still be done, warnings until the order is posted
+ATTENTION_BLOCK_STATES = set(dict(STATES)) - {'cancelled', 'done'}
+ATTENTION_WARN_STATES = UNPOSTED_STATES
+# How the header shows a blocking line and a warning (sao's rich text)
+ATTENTION_STYLES = {
+    True: '<div><font size="4" color="#c9302c"><b>%s</b></font></div>',
+    False: '<div><font color="#8a6d3b">%s</font></div>',
+    }
 # Longest text kept in a decision's rule column
 RULE_SIZE = 255
 # The platform's values are frozen once the order passed the checks
@@ -268,6 +280,14 @@ class Order(Workflow, ModelSQL, ModelView):
     findings = fields.One2Many('ecom.order.finding', 'order', "Findings",
         readonly=True,
         help="What the checks found on the order, blocking or warning.")
+    attention = fields.Function(fields.Text("Attention",
+            help="What holds the order and what to do about it, one a "
+            "line, blocking first, then the warnings."),
+        'get_attention')
+    attention_html = fields.Function(fields.Text("Attention",
+            states={'invisible': ~Eval('attention_html')},
+            help="What holds the order and what to do about it."),
+        'get_attention')
     warehouse = fields.Many2One('stock.location', "Warehouse",
         domain=[('type', '=', 'warehouse')])
     carrier = fields.Many2One('carrier', "Carrier")
@@ -340,6 +360,44 @@ class Order(Workflow, ModelSQL, ModelView):
         blocked = Finding.blocking(orders)
         return {o.id: '\n'.join(f.render() for f in blocked.get(o.id, []))
             or None for o in orders}
+
+    @classmethod
+    def get_attention(cls, orders, names):
+        """The lines of _attention_lines, blocking first: as plain text
+        (attention) and styled for the form (attention_html)"""
+        lines = cls._attention_lines(orders)
+        result = {name: {} for name in names}
+        for order in orders:
+            ordered = sorted(lines.get(order.id, []),
+                key=lambda line: not line[0])
+            if 'attention' in names:
+                result['attention'][order.id] = '\n'.join(
+                    t for _, t in ordered) or None
+            if 'attention_html' in names:
+                result['attention_html'][order.id] = ''.join(
+                    ATTENTION_STYLES[b] % html.escape(t)
+                    for b, t in ordered) or None
+        return result
+
+    @classmethod
+    def _attention_lines(cls, orders):
+        """What holds each order and what to do, in the reader's language,
+        per order id: a list of (blocking, text); from the findings, read
+        at once for all the orders
+
+        A module adds the lines of what it holds an order for."""
+        Finding = Pool().get('ecom.order.finding')
+        shown = {o.id: o.state for o in orders}
+        lines = {}
+        for order_id, findings in Finding.of_orders(orders).items():
+            state = shown[order_id]
+            for finding in findings:
+                blocking = finding.action == 'block'
+                if state in (ATTENTION_BLOCK_STATES if blocking
+                        else ATTENTION_WARN_STATES):
+                    lines.setdefault(order_id, []).append(
+                        (blocking, finding.attention()))
+        return lines
 
     @classmethod
     def search_exceptions(cls, name, clause):
@@ -705,6 +763,44 @@ class OrderFinding(ModelSQL, ModelView):
 
     def get_message(self, name):
         return self.render()
+
+    @classmethod
+    def _advice_messages(cls):
+        """The message that says what to do about a blocking finding, by
+        the finding's message id or, failing that, by its kind"""
+        return {
+            'mapping': 'ecom_order_center.msg_advice_mapping',
+            'ecom_order_center.msg_currency_unknown': (
+                'ecom_order_center.msg_advice_currency_unknown'),
+            'currency': 'ecom_order_center.msg_advice_currency_rate',
+            'changed': 'ecom_order_center.msg_advice_changed',
+            'ecom_order_center.msg_intercept_return': (
+                'ecom_order_center.msg_advice_intercept_return'),
+            'intercept': 'ecom_order_center.msg_advice_intercepted',
+            'stock': 'ecom_order_center.msg_advice_stock',
+            'address': 'ecom_order_center.msg_advice_address',
+            'buyer_message': 'ecom_order_center.msg_advice_buyer_message',
+            'seller_memo': 'ecom_order_center.msg_advice_seller_memo',
+            'price_floor': 'ecom_order_center.msg_advice_price_floor',
+            'blacklist': 'ecom_order_center.msg_advice_blacklist',
+            'status': 'ecom_order_center.msg_advice_status',
+            'refund': 'ecom_order_center.msg_advice_refund',
+            'duplicate': 'ecom_order_center.msg_advice_duplicate',
+            }
+
+    def attention(self):
+        """The finding as the order's header shows it, in the reader's
+        language: a blocking one with what to do, a warning marked so"""
+        if self.action != 'block':
+            return gettext('ecom_order_center.msg_attention_warn',
+                finding=self.render())
+        advice = self._advice_messages()
+        message = advice.get(self.message_id) or advice.get(self.kind)
+        if not message:
+            return self.render()
+        return gettext('ecom_order_center.msg_attention_block',
+            finding=self.render(),
+            advice=gettext(message))
 
     def render(self):
         "The message in the reader's language"
