@@ -4,31 +4,17 @@ after; nothing when nothing holds the order."""
 from proteus import Model
 
 from trytond.modules.ecom_order_center.tests.test_scenario_order import (
-    OrderCenterCase, line, normalized)
+    ReadInChineseCase, line, normalized)
 
 
-class OrderAttentionTestCase(OrderCenterCase):
-
-    def setUp(self):
-        super().setUp()
-        Lang = Model.get('ir.lang')
-        chinese, = Lang.find([('code', '=', 'zh_CN')])
-        chinese.click('load_translations')
-
-    def attention(self, platform_order_id, language):
-        "The header of the order as a reader of the language reads it"
-        with self.config.set_context(language=language):
-            Order = Model.get('ecom.order')
-            order, = Order.find([
-                    ('platform_order_id', '=', platform_order_id)])
-            return order.attention
+class OrderAttentionTestCase(ReadInChineseCase):
 
     def assertAttention(self, platform_order_id, expected):
         "The header reads expected, {language: lines}"
         for language, lines in expected.items():
             with self.subTest(order=platform_order_id, language=language):
                 self.assertEqual(
-                    self.attention(platform_order_id, language),
+                    self.read_in(language, platform_order_id).attention,
                     '\n'.join(lines) if lines else None)
 
     def order(self, platform_order_id):

@@ -74,6 +74,24 @@ class OrderCenterCase(unittest.TestCase):
             self.shop.id, list(orders), self.config.context)
 
 
+class ReadInChineseCase(OrderCenterCase):
+    "TB01's orders read by a clerk in Chinese or in English"
+
+    def setUp(self):
+        super().setUp()
+        Lang = Model.get('ir.lang')
+        chinese, = Lang.find([('code', '=', 'zh_CN')])
+        chinese.click('load_translations')
+
+    def read_in(self, language, platform_order_id):
+        "The order as a reader of the language reads it"
+        with self.config.set_context(language=language):
+            Order = Model.get('ecom.order')
+            order, = Order.find([
+                    ('platform_order_id', '=', platform_order_id)])
+            return order
+
+
 class NormalizedOrderTestCase(OrderCenterCase):
 
     def test_same_batch_twice_stores_orders_once(self):

@@ -1,26 +1,11 @@
 """The order list shows at a glance what a clerk of a Chinese order center
 reads there: the platform's status by name with its code beside, the
 seller's flag by colour and what the order holds."""
-from proteus import Model
-
 from trytond.modules.ecom_order_center.tests.test_scenario_order import (
-    OrderCenterCase, line, normalized)
+    ReadInChineseCase, line, normalized)
 
 
-class OrderListTestCase(OrderCenterCase):
-
-    def setUp(self):
-        super().setUp()
-        Lang = Model.get('ir.lang')
-        chinese, = Lang.find([('code', '=', 'zh_CN')])
-        chinese.click('load_translations')
-
-    def read_in(self, language, platform_order_id, shop=None):
-        with self.config.set_context(language=language):
-            Order = Model.get('ecom.order')
-            order, = Order.find([
-                    ('platform_order_id', '=', platform_order_id)])
-            return order
+class OrderListTestCase(ReadInChineseCase):
 
     def test_platform_status_by_name_with_its_code(self):
         self.upsert(normalized('4100000000001'),
