@@ -61,7 +61,12 @@ def match_memo(memo, patterns, aliases, employees):
 
     The patterns are tried in turn (memo_name); aliases maps a name to its
     employee, employees a name to the employees of that name."""
-    found = memo_name(memo, patterns)
+    return name_employee(memo_name(memo, patterns), aliases, employees)
+
+
+def name_employee(found, aliases, employees):
+    """The MemoMatch of the (pattern, name) memo_name found, None for
+    None"""
     if found is None:
         return None
     pattern, name = found
@@ -194,8 +199,8 @@ class Order(metaclass=PoolMeta):
             {n[1] for n in names.values() if n})
         matches, findings = {}, []
         for order in read:
-            patterns, aliases = rules[order.shop.id]
-            match = match_memo(order.seller_memo, patterns, aliases,
+            aliases = rules[order.shop.id][1]
+            match = name_employee(names[order], aliases,
                 employees[order.shop.company.id])
             if match is None:
                 continue
